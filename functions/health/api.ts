@@ -1,0 +1,31 @@
+import { systemClock } from '#platform/clock.js';
+import { config } from '#platform/config.js';
+import { bind, httpFunction } from '#platform/http/http-function.js';
+import { logger } from '#platform/logger.js';
+import { table } from '#platform/table.js';
+import { latestReport } from '#shared/health/store.js';
+import { verdictOf } from '#shared/health/verdict.js';
+import { getHealth } from './contract.js';
+
+export const handler = httpFunction([
+  bind(getHealth, async () => {
+    const now = systemClock.now();
+    try {
+      const verdict = verdictOf(
+        await latestReport(table(), systemClock),
+        now,
+        config().SCHEDULE_INTERVAL_SECONDS,
+      );
+      const { unavailable, ...body } = verdict;
+      return unavailable ? { status: 503, body, headers: { 'retry-after': '30' } } : { status: 200, body };
+    } catch (error) {
+      // The table itself is unreachable: that is the answer, not a 500.
+      logger.warn('health history unreadable', error as Error);
+      return {
+        status: 503,
+        body: { status: 'down', score: 0, checkedAt: now.toISOString() },
+        headers: { 'retry-after': '30' },
+      };
+    }
+  }),
+]);

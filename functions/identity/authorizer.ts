@@ -1,0 +1,26 @@
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda';
+import { logger } from '#platform/logger.js';
+import { table } from '#platform/table.js';
+import { bearerToken, hashKey, looksLikeKey } from '#shared/identity/api-key.js';
+import { resolveKey } from '#shared/identity/users.js';
+
+type AuthorizerContext = { userId: string; role: string; keyId: string } | Record<string, never>;
+
+/**
+ * Resolves the bearer key to a principal. It never denies: an unknown key passes with an empty
+ * context and the handler answers 401 as problem+json (API Gateway's own deny is a bare 403).
+ */
+export async function authorize(
+  event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers'>,
+): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> {
+  const token = bearerToken(event.headers?.authorization);
+  if (!token || !looksLikeKey(token)) return { isAuthorized: true, context: {} };
+  const principal = await resolveKey(table(), hashKey(token));
+  if (!principal) logger.info('unknown or revoked API key', { prefix: token.slice(0, 17) });
+  return { isAuthorized: true, context: principal ?? {} };
+}
+
+export const handler = authorize;

@@ -1,0 +1,14 @@
+import { httpRoutes } from '#infra/manifest.js';
+import { bind, httpFunction } from '#platform/http/http-function.js';
+import { openApiDocument } from '#platform/http/openapi.js';
+import { getOpenApi } from './contract.js';
+
+let document: ReturnType<typeof openApiDocument> | undefined;
+
+/** Also the catch-all route: anything unmatched ends in httpFunction's problem+json 404. */
+export const handler = httpFunction([
+  bind(getOpenApi, async () => {
+    document ??= openApiDocument(httpRoutes().map((route) => route.spec));
+    return { status: 200, body: document };
+  }),
+]);

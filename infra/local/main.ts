@@ -1,0 +1,42 @@
+import { table } from '#platform/table.js';
+import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '#shared/identity/bootstrap.js';
+import { startLocalAws } from './local-aws.js';
+import { startRuntime } from './runtime.js';
+
+/**
+ * `npm start`: the local AWS, the resources, the API on 127.0.0.1:${PORT:-3000}, the queue
+ * consumers and the schedules, then the bootstrap data. Ctrl-C stops everything.
+ */
+const port = Number(process.env.PORT ?? 3000);
+const prefix = process.env.PRSM_PREFIX ?? 'prsm-local';
+const scheduleIntervalSeconds = process.env.PRSM_SCHEDULE_INTERVAL_SECONDS
+  ? Number(process.env.PRSM_SCHEDULE_INTERVAL_SECONDS)
+  : 60;
+const adminKey = process.env.PRSM_ADMIN_KEY ?? DEVELOPMENT_ADMIN_KEY;
+
+const aws = await startLocalAws();
+const runtime = await startRuntime({ prefix, port, scheduleIntervalSeconds });
+const admin = await ensureAdmin(table(), adminKey);
+
+console.log(`PRSM is running at ${runtime.url}
+  local AWS      ${aws.endpoint}${aws.owned ? ' (moto, started by npm start)' : ''}
+  table          ${runtime.resources.tableName}
+  bucket         ${runtime.resources.bucketName}
+  queues         ${Object.keys(runtime.resources.queueUrls).join(', ')}
+  schedules      every ${scheduleIntervalSeconds} s (PRSM_SCHEDULE_INTERVAL_SECONDS)
+  admin key      ${adminKey}${process.env.PRSM_ADMIN_KEY ? '' : ' (development default; set PRSM_ADMIN_KEY)'} [${admin}]
+Try: curl ${runtime.url}/v1/health
+     curl -H "Authorization: Bearer ${adminKey}" ${runtime.url}/v1/me
+Ctrl-C stops it.`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('stopping PRSM...');
+  await runtime.stop();
+  await aws.stop();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

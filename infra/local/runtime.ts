@@ -1,0 +1,131 @@
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { authorizer, catchAllFunction, type FunctionSpec, functions, httpRoutes } from '../manifest.js';
+import { createGateway } from './http-gateway.js';
+import { invoke, type LambdaHandler } from './lambda-context.js';
+import { type Poller, startPoller } from './queue-poller.js';
+import { createResources, type LocalResources } from './resources.js';
+import { type Schedule, startSchedule } from './scheduler.js';
+
+/** The whole product in one process: the manifest's functions behind local API Gateway, SQS and EventBridge stand-ins. */
+export interface RuntimeOptions {
+  /** Resource name prefix: one runtime's table, queues and bucket. */
+  prefix: string;
+  port: number;
+  /** Replaces every schedule's rate locally (seconds between scheduled events). */
+  scheduleIntervalSeconds?: number;
+  log?(message: string, error?: unknown): void;
+}
+
+export interface Runtime {
+  url: string;
+  resources: LocalResources;
+  stop(): Promise<void>;
+}
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+async function loadHandler(entry: string): Promise<LambdaHandler> {
+  const module = (await import(pathToFileURL(join(ROOT, entry)).href)) as { handler?: LambdaHandler };
+  if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
+  return module.handler;
+}
+
+/** The environment the stack gives every function, pointing at this runtime's resources. */
+function applyFunctionEnv(resources: LocalResources, scheduleIntervalSeconds: number): void {
+  Object.assign(process.env, {
+    STAGE: 'local',
+    TABLE_NAME: resources.tableName,
+    BUCKET_NAME: resources.bucketName,
+    QUEUE_URLS: JSON.stringify(resources.queueUrls),
+    SCHEDULE_INTERVAL_SECONDS: String(scheduleIntervalSeconds),
+    POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'prsm',
+  });
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const log = options.log ?? ((message, error) => console.error(message, error ?? ''));
+  const clients = {
+    dynamo: new DynamoDBClient({}),
+    sqs: new SQSClient({}),
+    s3: new S3Client({ forcePathStyle: true }),
+  };
+  const resources = await createResources(clients, options.prefix);
+  const scheduleSeconds = options.scheduleIntervalSeconds;
+  applyFunctionEnv(resources, scheduleSeconds ?? 300);
+
+  const handlers = new Map<string, { spec: FunctionSpec; handler: LambdaHandler }>();
+  for (const spec of functions) handlers.set(spec.id, { spec, handler: await loadHandler(spec.entry) });
+  const authorizerHandler = await loadHandler(authorizer.entry);
+  const call = (functionId: string, event: unknown) => {
+    const fn = handlers.get(functionId);
+    if (!fn) throw new Error(`no function ${functionId} in the manifest`);
+    return invoke(fn.handler, event, fn.spec);
+  };
+
+  const server = createGateway({
+    routes: httpRoutes(),
+    catchAllFunctionId: catchAllFunction().id,
+    invoke: async (functionId, event) => (await call(functionId, event)) as APIGatewayProxyStructuredResultV2,
+    authorize: async (event) => {
+      const verdict = (await invoke(authorizerHandler, event, authorizer)) as {
+        context?: Record<string, unknown>;
+      };
+      return verdict.context;
+    },
+    onError: (error) => log('[gateway] integration failed', error),
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const pollers: Poller[] = [];
+  const schedules: Schedule[] = [];
+  for (const spec of functions) {
+    for (const trigger of spec.triggers) {
+      if (trigger.kind === 'sqs') {
+        const queueUrl = resources.queueUrls[trigger.queue]!;
+        const { Attributes } = await clients.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+        );
+        pollers.push(
+          startPoller({
+            sqs: clients.sqs,
+            queueUrl,
+            queueArn: Attributes!.QueueArn!,
+            batchSize: trigger.batchSize,
+            invoke: (event) => call(spec.id, event),
+            onError: (error) => log(`[sqs] ${spec.id} failed a batch`, error),
+          }),
+        );
+      }
+      if (trigger.kind === 'schedule') {
+        const intervalMs = (scheduleSeconds ?? trigger.rateMinutes * 60) * 1000;
+        schedules.push(
+          startSchedule(
+            `${options.prefix}-${spec.id}`,
+            intervalMs,
+            (event) => call(spec.id, event),
+            (error) => log(`[schedule] ${spec.id} failed`, error),
+          ),
+        );
+      }
+    }
+  }
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    resources,
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await Promise.all([...pollers, ...schedules].map((stoppable) => stoppable.stop()));
+      for (const client of Object.values(clients)) client.destroy();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { healthRoutes } from '#functions/health/contract.js';
+import { platformRoutes } from '#functions/platform/contract.js';
+import { type RouteSpec, routeKey } from '#platform/http/route.js';
+
+/**
+ * Every function and its triggers: the single source of truth that both the CDK stack and the
+ * local runtime read, so the two cannot drift apart.
+ */
+
+export interface QueueSpec {
+  /** Must be at least the consumer's timeout (Lambda's rule: six times is AWS's advice). */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the queue's DLQ. */
+  maxReceiveCount: number;
+}
+
+export type Trigger =
+  | {
+      kind: 'http';
+      routes: RouteSpec[] /** Also answers requests that match no route. */;
+      catchAll?: boolean;
+    }
+  | { kind: 'sqs'; queue: QueueId; batchSize: number; maxBatchingWindowSeconds: number }
+  | { kind: 'schedule'; rateMinutes: number };
+
+export interface FunctionSpec {
+  id: string;
+  /** Path of the handler module, relative to the project root; it exports `handler`. */
+  entry: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  triggers: Trigger[];
+  /** Least privilege: what the function may do with the table, the bucket and the queues. */
+  access: {
+    table?: 'read' | 'readwrite';
+    bucket?: 'read' | 'readwrite';
+    sendsTo?: QueueId[];
+    /** Reads the depth of every queue and DLQ (the health sweep). */
+    watchesQueues?: boolean;
+  };
+}
+
+export const queues = {
+  notifications: { visibilityTimeoutSeconds: 60, maxReceiveCount: 3 },
+} as const satisfies Record<string, QueueSpec>;
+
+export type QueueId = keyof typeof queues;
+
+export const dlqName = (queueId: string): string => `${queueId}-dlq`;
+
+export const authorizer = {
+  id: 'authorizer',
+  entry: 'functions/identity/authorizer.ts',
+  description: 'Resolves an API key to a principal for every non-public route',
+  memoryMb: 256,
+  timeoutSeconds: 5,
+  /** API Gateway caches a verdict this long: a revoked key may work until it expires. */
+  resultsCacheTtlSeconds: 30,
+} as const;
+
+export const functions: FunctionSpec[] = [
+  {
+    id: 'platform-api',
+    entry: 'functions/platform/api.ts',
+    description: 'The OpenAPI document and problem+json answers for unknown routes',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'http', routes: platformRoutes, catchAll: true }],
+    access: {},
+  },
+  {
+    id: 'health-api',
+    entry: 'functions/health/api.ts',
+    description: "The latest health sweep's verdict",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'http', routes: healthRoutes }],
+    access: { table: 'read' },
+  },
+  {
+    id: 'health-sweep',
+    entry: 'functions/health/sweep.ts',
+    description: 'Probes every dependency and stores the verdict',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    triggers: [{ kind: 'schedule', rateMinutes: 5 }],
+    access: { table: 'readwrite', bucket: 'readwrite', watchesQueues: true },
+  },
+  {
+    id: 'notifications-consumer',
+    entry: 'functions/notifications/consumer.ts',
+    description: 'Stores and logs platform events (alerts, expansions) published on the notifications queue',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'sqs', queue: 'notifications', batchSize: 10, maxBatchingWindowSeconds: 1 }],
+    access: { table: 'readwrite' },
+  },
+];
+
+export interface HttpRoute {
+  functionId: string;
+  routeKey: string;
+  spec: RouteSpec;
+}
+
+export const httpRoutes = (): HttpRoute[] =>
+  functions.flatMap((fn) =>
+    fn.triggers.flatMap((trigger) =>
+      trigger.kind === 'http'
+        ? trigger.routes.map((spec) => ({ functionId: fn.id, routeKey: routeKey(spec), spec }))
+        : [],
+    ),
+  );
+
+/** The function that answers requests matching no route (API Gateway's `$default`). */
+export const catchAllFunction = (): FunctionSpec => {
+  const found = functions.find((fn) => fn.triggers.some((t) => t.kind === 'http' && t.catchAll));
+  if (!found) throw new Error('manifest: no function has a catch-all HTTP trigger');
+  return found;
+};

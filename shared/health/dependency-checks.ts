@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Table } from '#platform/table.js';
+import type { Check } from './check.js';
+
+export function dynamoCheck(table: Table): Check {
+  return {
+    name: 'dynamodb',
+    group: 'dependencies',
+    run: async () => {
+      await table.doc.send(
+        new GetCommand({ TableName: table.name, Key: { pk: 'HEALTH#PROBE', sk: 'PROBE' } }),
+      );
+      return { status: 'healthy', detail: `table ${table.name} answers reads` };
+    },
+  };
+}
+
+export function s3Check(s3: S3Client, bucket: string): Check {
+  return {
+    name: 's3',
+    group: 'dependencies',
+    run: async () => {
+      const key = `health/probe-${randomUUID()}`;
+      const body = `probe ${key}`;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+      try {
+        const read = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const text = await read.Body?.transformToString();
+        if (text !== body) return { status: 'down', detail: 'the probe object read back differs' };
+      } finally {
+        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      }
+      return { status: 'healthy', detail: `bucket ${bucket}: put, get and delete work` };
+    },
+  };
+}
+
+/** A queue backing up is degraded; a DLQ holding any message is degraded too (work was lost). */
+export function queueCheck(sqs: SQSClient, name: string, url: string, backlogLimit = 1000): Check {
+  const isDlq = name.endsWith('-dlq');
+  return {
+    name: `sqs:${name}`,
+    group: 'dependencies',
+    run: async () => {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      const depth = Number(Attributes.ApproximateNumberOfMessages ?? 0);
+      const inFlight = Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+      const detail = `depth ${depth}, in flight ${inFlight}`;
+      if (isDlq && depth + inFlight > 0) return { status: 'degraded', detail: `dead letters: ${detail}` };
+      if (depth > backlogLimit) return { status: 'degraded', detail: `backing up: ${detail}` };
+      return { status: 'healthy', detail };
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithLambdaAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import { ForbiddenError, MalformedRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
+import { logger } from '../logger.js';
+import { problemErrors, requestIdOf } from './middleware.js';
+import { parseInput } from './parse-input.js';
+import { type Principal, principalSchema } from './principal.js';
+import { type RouteSpec, routeKey } from './route.js';
+
+export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<Record<string, unknown> | undefined>;
+export type HttpResponse = APIGatewayProxyStructuredResultV2;
+
+type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface HttpRequest<S extends RouteSpec> {
+  params: Out<S['params']>;
+  query: Out<S['query']>;
+  body: Out<S['body']>;
+  /** Always present: routes that are not public reject anonymous callers before the handler runs. */
+  principal: Principal;
+  requestId: string;
+  idempotencyKey: string | undefined;
+}
+
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteBinding {
+  spec: RouteSpec;
+  handle(request: HttpRequest<RouteSpec>): Promise<HttpResult>;
+}
+
+/** Pairs a route's contract with its implementation, keeping the request typed by the contract. */
+export function bind<S extends RouteSpec>(
+  spec: S,
+  handle: (request: HttpRequest<S>) => Promise<HttpResult>,
+): RouteBinding {
+  return { spec, handle: handle as RouteBinding['handle'] };
+}
+
+const ANONYMOUS: Principal = { userId: 'anonymous', role: 'user', keyId: 'none' };
+
+function authorise(spec: RouteSpec, event: HttpEvent): Principal {
+  const resolved = principalSchema.safeParse(event.requestContext.authorizer?.lambda);
+  if (spec.access === 'public') return resolved.success ? resolved.data : ANONYMOUS;
+  if (!resolved.success) throw new UnauthorizedError();
+  if (spec.access === 'admin' && resolved.data.role !== 'admin') throw new ForbiddenError();
+  return resolved.data;
+}
+
+function idempotencyKeyOf(spec: RouteSpec, event: HttpEvent): string | undefined {
+  const key = event.headers?.['idempotency-key'];
+  if (key === undefined || key === '') {
+    if (spec.idempotencyKey === 'required') {
+      throw new MalformedRequestError(
+        'idempotency_key_required',
+        'This request moves money: send an Idempotency-Key header',
+      );
+    }
+    return undefined;
+  }
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw new MalformedRequestError(
+      'idempotency_key_invalid',
+      'Idempotency-Key must be 1-255 visible ASCII characters',
+    );
+  }
+  return key;
+}
+
+export function toHttpResponse(result: HttpResult, requestId: string): HttpResponse {
+  const headers = { 'x-request-id': requestId, ...result.headers };
+  if (result.body === undefined) return { statusCode: result.status, headers };
+  return {
+    statusCode: result.status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(result.body),
+  };
+}
+
+/**
+ * One Lambda serves the routes of one capability. API Gateway (and the local runtime) tell it
+ * which route matched in `routeKey`, so dispatch is a map lookup, not a path parser.
+ */
+export function httpFunction(bindings: RouteBinding[]) {
+  const byKey = new Map(bindings.map((binding) => [routeKey(binding.spec), binding]));
+
+  const dispatch = async (event: HttpEvent): Promise<HttpResponse> => {
+    const binding = byKey.get(event.routeKey);
+    if (!binding) throw new NotFoundError(`route ${event.requestContext.http.method} ${event.rawPath}`);
+    const { spec } = binding;
+    const principal = authorise(spec, event);
+    const idempotencyKey = idempotencyKeyOf(spec, event);
+    const input = parseInput(spec, event);
+    const requestId = requestIdOf(event);
+    const result = await binding.handle({
+      ...input,
+      principal,
+      requestId,
+      idempotencyKey,
+    } as HttpRequest<RouteSpec>);
+    return toHttpResponse(result, requestId);
+  };
+
+  return middy<HttpEvent, HttpResponse, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(problemErrors())
+    .handler(dispatch);
+}

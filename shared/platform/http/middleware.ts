@@ -1,0 +1,39 @@
+import type middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { AppError } from '../errors.js';
+import { logger } from '../logger.js';
+import type { HttpEvent, HttpResponse } from './http-function.js';
+import { internalProblem, PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './problem.js';
+
+export const requestIdOf = (event: HttpEvent): string => event.requestContext.requestId;
+
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): HttpResponse {
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': problem.requestId, ...headers },
+    body: JSON.stringify(problem),
+  };
+}
+
+/**
+ * Logs the request id with every line and turns errors into problem+json: a domain error keeps
+ * its status and code; anything else is logged in full and answered as a bare 500.
+ */
+export function problemErrors(): middy.MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
+  return {
+    before: (request) => {
+      logger.appendKeys({ requestId: requestIdOf(request.event), routeKey: request.event.routeKey });
+    },
+    onError: (request) => {
+      const { error } = request;
+      const requestId = requestIdOf(request.event);
+      if (error instanceof AppError) {
+        if (error.status >= 500) logger.warn('request refused', { code: error.code, status: error.status });
+        request.response = problemResponse(problemOf(error, requestId), error.headers);
+        return;
+      }
+      logger.error('unexpected error', error as Error);
+      request.response = problemResponse(internalProblem(requestId));
+    },
+  };
+}
