@@ -7,6 +7,7 @@ import { startRuntime } from './runtime.js';
  * `npm start`: the local AWS, the resources, the API on 127.0.0.1:${PORT:-3000}, the queue
  * consumers and the schedules, then the bootstrap data. Ctrl-C stops everything.
  */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // Lambda runs Node 22
 const port = Number(process.env.PORT ?? 3000);
 const prefix = process.env.PRSM_PREFIX ?? 'prsm-local';
 const scheduleIntervalSeconds = process.env.PRSM_SCHEDULE_INTERVAL_SECONDS

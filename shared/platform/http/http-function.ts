@@ -16,7 +16,8 @@ import { type RouteSpec, routeKey } from './route.js';
 export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<Record<string, unknown> | undefined>;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
 
-type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+/** The parsed type of an optional schema of the contract. */
+type Out<T> = Exclude<T, undefined> extends z.ZodType ? z.output<Exclude<T, undefined>> : undefined;
 
 export interface HttpRequest<S extends RouteSpec> {
   params: Out<S['params']>;

@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { testPrefix } from './resources.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface RuntimeProcess {
+  url: string;
+  prefix: string;
+  adminKey: string;
+  output: string[];
+  stop(): Promise<number | null>;
+}
+
+/** Starts `npm start`'s entry point as its own process against the test run's local AWS. */
+export async function startRuntimeProcess(
+  file: string,
+  env: Record<string, string> = {},
+): Promise<RuntimeProcess> {
+  const prefix = testPrefix(file);
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'infra', 'local', 'main.ts')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', PRSM_PREFIX: prefix, POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  const lines = createInterface({ input: child.stdout! });
+  let adminKey = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runtime did not start:\n${output.join('\n')}`)), 60_000);
+    lines.on('line', (line) => {
+      output.push(line);
+      const key = /admin key\s+(\S+)/.exec(line)?.[1];
+      if (key) adminKey = key;
+      const found = /PRSM is running at (\S+)/.exec(line)?.[1];
+      if (found) {
+        clearTimeout(timer);
+        // the banner's remaining lines (the admin key) follow in the same write
+        setTimeout(() => resolve(found), 50);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`runtime exited with ${code}:\n${output.join('\n')}`)));
+  });
+  return {
+    url,
+    prefix,
+    get adminKey() {
+      return adminKey;
+    },
+    output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGINT');
+      }),
+  };
+}
