@@ -1,4 +1,6 @@
 import { healthRoutes } from '#functions/health/contract.js';
+import { identityRoutes } from '#functions/identity/contract.js';
+import { ledgerRoutes } from '#functions/ledger/contract.js';
 import { platformRoutes } from '#functions/platform/contract.js';
 import { type RouteSpec, routeKey } from '#platform/http/route.js';
 
@@ -68,6 +70,33 @@ export const functions: FunctionSpec[] = [
     timeoutSeconds: 10,
     triggers: [{ kind: 'http', routes: platformRoutes, catchAll: true }],
     access: {},
+  },
+  {
+    id: 'identity-api',
+    entry: 'functions/identity/api.ts',
+    description: 'Users, the caller and their API keys',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'http', routes: identityRoutes }],
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'ledger-api',
+    entry: 'functions/ledger/api.ts',
+    description: 'FTNS accounts, transfers, grants, holds and the ledger audit',
+    memoryMb: 1024,
+    timeoutSeconds: 15,
+    triggers: [{ kind: 'http', routes: ledgerRoutes }],
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'ledger-expire-holds',
+    entry: 'functions/ledger/expire-holds.ts',
+    description: 'Resolves holds past their expiry for good',
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    triggers: [{ kind: 'schedule', rateMinutes: 5 }],
+    access: { table: 'readwrite' },
   },
   {
     id: 'health-api',

@@ -23,24 +23,25 @@ export function lambdaContext(functionName: string, memoryMb: number, timeoutSec
 // biome-ignore lint/suspicious/noExplicitAny: handlers of every trigger kind share this shape
 export type LambdaHandler = (event: any, context: Context) => Promise<any>;
 
+/**
+ * The local AWS serialises DynamoDB requests and copies tables on every transaction, so under
+ * load it answers far slower than DynamoDB: local timeouts are the manifest's times this factor.
+ */
+const TIMEOUT_FACTOR = Number(process.env.PRSM_LOCAL_TIMEOUT_FACTOR ?? 4);
+
 /** Runs a handler with Lambda's timeout: past it the invocation counts as failed. */
 export async function invoke(
   handler: LambdaHandler,
   event: unknown,
   fn: { id: string; memoryMb: number; timeoutSeconds: number },
 ): Promise<unknown> {
+  const seconds = fn.timeoutSeconds * TIMEOUT_FACTOR;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${fn.id} timed out after ${fn.timeoutSeconds} s`)),
-      fn.timeoutSeconds * 1000,
-    );
+    timer = setTimeout(() => reject(new Error(`${fn.id} timed out after ${seconds} s`)), seconds * 1000);
   });
   try {
-    return await Promise.race([
-      handler(event, lambdaContext(fn.id, fn.memoryMb, fn.timeoutSeconds)),
-      timeout,
-    ]);
+    return await Promise.race([handler(event, lambdaContext(fn.id, fn.memoryMb, seconds)), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A platform event published on the notifications queue (budget alerts, expansions, ...).

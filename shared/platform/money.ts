@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** FTNS amounts are integer micro-FTNS (bigint); the API speaks decimal strings. */
 export type Micro = bigint;

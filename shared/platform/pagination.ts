@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from './errors.js';
 
 /** Opaque cursors: DynamoDB's LastEvaluatedKey as base64url JSON. */

@@ -1,4 +1,6 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoClient } from './aws-clients.js';
 import { config } from './config.js';
 
@@ -11,14 +13,20 @@ export interface Table {
   doc: DynamoDBDocumentClient;
 }
 
+const wrapNumbers = (value: string): number | bigint =>
+  /^-?\d+$/.test(value) ? BigInt(value) : Number(value);
+
 export function documentClient(client = dynamoClient()): DynamoDBDocumentClient {
+  // A fresh options object each time: the document client sets its own flags on the one it is given.
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
-    unmarshallOptions: {
-      wrapNumbers: (value: string) => (/^-?\d+$/.test(value) ? BigInt(value) : Number(value)),
-    },
+    unmarshallOptions: { wrapNumbers },
   });
 }
+
+/** An item the SDK leaves in wire format (a transaction's cancellation reasons), read like the rest. */
+export const unmarshallItem = (item: Record<string, AttributeValue>): Record<string, unknown> =>
+  unmarshall(item, { wrapNumbers });
 
 let cached: Table | undefined;
 

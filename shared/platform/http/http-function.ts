@@ -7,6 +7,7 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { ForbiddenError, MalformedRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
+import { type Idempotency, type IdempotencyRequest, requestHashOf } from '../idempotency.js';
 import { logger } from '../logger.js';
 import { problemErrors, requestIdOf } from './middleware.js';
 import { parseInput } from './parse-input.js';
@@ -26,7 +27,8 @@ export interface HttpRequest<S extends RouteSpec> {
   /** Always present: routes that are not public reject anonymous callers before the handler runs. */
   principal: Principal;
   requestId: string;
-  idempotencyKey: string | undefined;
+  /** Present on routes that take an Idempotency-Key and were sent one. */
+  idempotency: IdempotencyRequest | undefined;
 }
 
 export interface HttpResult {
@@ -78,6 +80,21 @@ function idempotencyKeyOf(spec: RouteSpec, event: HttpEvent): string | undefined
   return key;
 }
 
+/** The idempotency of a request with how its answer is rendered, for the domain to store with the effect. */
+export function idempotent<T>(
+  request: { idempotency: IdempotencyRequest | undefined },
+  render: (result: T) => HttpResult,
+): Idempotency<T> | undefined {
+  if (!request.idempotency) return undefined;
+  return {
+    ...request.idempotency,
+    render: (result) => {
+      const { status, body } = render(result);
+      return { status, body: JSON.stringify(body) };
+    },
+  };
+}
+
 export function toHttpResponse(result: HttpResult, requestId: string): HttpResponse {
   const headers = { 'x-request-id': requestId, ...result.headers };
   if (result.body === undefined) return { statusCode: result.status, headers };
@@ -101,13 +118,20 @@ export function httpFunction(bindings: RouteBinding[]) {
     const { spec } = binding;
     const principal = authorise(spec, event);
     const idempotencyKey = idempotencyKeyOf(spec, event);
-    const input = parseInput(spec, event);
+    const { rawBody, ...input } = parseInput(spec, event);
     const requestId = requestIdOf(event);
+    const idempotency = idempotencyKey
+      ? {
+          scope: principal.userId,
+          key: idempotencyKey,
+          requestHash: requestHashOf(routeKey(spec), input.params, rawBody),
+        }
+      : undefined;
     const result = await binding.handle({
       ...input,
       principal,
       requestId,
-      idempotencyKey,
+      idempotency,
     } as HttpRequest<RouteSpec>);
     return toHttpResponse(result, requestId);
   };

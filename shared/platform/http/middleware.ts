@@ -1,6 +1,7 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { AppError } from '../errors.js';
+import { IdempotentReplay } from '../idempotency.js';
 import { logger } from '../logger.js';
 import type { HttpEvent, HttpResponse } from './http-function.js';
 import { internalProblem, PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './problem.js';
@@ -27,6 +28,19 @@ export function problemErrors(): middy.MiddlewareObj<HttpEvent, HttpResponse, Er
     onError: (request) => {
       const { error } = request;
       const requestId = requestIdOf(request.event);
+      if (error instanceof IdempotentReplay) {
+        // The first answer to this key, byte for byte.
+        request.response = {
+          statusCode: error.response.status,
+          headers: {
+            'content-type': 'application/json',
+            'x-request-id': requestId,
+            'idempotent-replayed': 'true',
+          },
+          body: error.response.body,
+        };
+        return;
+      }
       if (error instanceof AppError) {
         if (error.status >= 500) logger.warn('request refused', { code: error.code, status: error.status });
         request.response = problemResponse(problemOf(error, requestId), error.headers);

@@ -52,5 +52,5 @@ export function parseInput(spec: RouteSpec, event: HttpEvent) {
     body: parse('body', spec.body, body),
   };
   if (errors.length > 0) throw new ValidationError(errors);
-  return input;
+  return { ...input, rawBody: body };
 }

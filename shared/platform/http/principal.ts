@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Who is calling, as the authorizer resolved it from the API key. */
 export const principalSchema = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { lambdaContext } from '../../../infra/local/lambda-context.js';
 import { PaymentRequiredError } from '../../../shared/platform/errors.js';
 import { bind, httpFunction } from '../../../shared/platform/http/http-function.js';

@@ -1,0 +1,216 @@
+import {
+  CfnElement,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import { ArtifactBucket } from './constructs/artifact-bucket.js';
+import { PrsmHttpApi } from './constructs/http-api.js';
+import { PrsmFunction } from './constructs/prsm-function.js';
+import { PrsmTable } from './constructs/prsm-table.js';
+import { QueueWithDlq } from './constructs/queue-with-dlq.js';
+import {
+  authorizer,
+  catchAllFunction,
+  dlqName,
+  type FunctionSpec,
+  functions,
+  httpRoutes,
+  type QueueId,
+  queues,
+} from './manifest.js';
+
+const STAGE_PATTERN = /^[a-z0-9-]+$/;
+
+/** A stage names every resource (`prsm-<stage>-...`), so it must be safe in all of those names. */
+export function parseStage(value: unknown): string {
+  if (typeof value !== 'string' || !STAGE_PATTERN.test(value)) {
+    throw new Error(`stage must match ${STAGE_PATTERN} (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
+/** The function that stores the health verdict; the health API reads its rate to tell a stale verdict. */
+const HEALTH_SWEEP_ID = 'health-sweep';
+
+/** SCHEDULE_INTERVAL_SECONDS: the health sweep's rate (other schedules may run at other rates). */
+export function scheduleIntervalSeconds(specs: readonly FunctionSpec[] = functions): number {
+  const sweep = specs.find((fn) => fn.id === HEALTH_SWEEP_ID);
+  const rates = sweep?.triggers.flatMap((t) => (t.kind === 'schedule' ? [t.rateMinutes] : [])) ?? [];
+  const [rate] = rates;
+  if (rates.length !== 1 || rate === undefined) {
+    throw new Error(`manifest: expected ${HEALTH_SWEEP_ID} with exactly one schedule, found ${rates.length}`);
+  }
+  return rate * 60;
+}
+
+const constructId = (manifestId: string): string =>
+  manifestId.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, char: string) => char.toUpperCase());
+
+export interface PrsmStackProps extends StackProps {
+  stage: string;
+}
+
+/** Everything `infra/manifest.ts` declares, on AWS. */
+export class PrsmStack extends Stack {
+  readonly stage: string;
+  readonly table: PrsmTable;
+  readonly bucket: ArtifactBucket;
+  /** Manifest queue id -> the queue, its DLQ and the DLQ's alarm. */
+  readonly queues = new Map<string, QueueWithDlq>();
+
+  constructor(scope: Construct, id: string, props: PrsmStackProps) {
+    super(scope, id, props);
+    const stage = parseStage(props.stage);
+    this.stage = stage;
+    const prod = stage === 'prod';
+    const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const table = new PrsmTable(this, 'Table', { deletionProtection: prod, removalPolicy });
+    const bucket = new ArtifactBucket(this, 'Artifacts', { removalPolicy });
+    this.table = table;
+    this.bucket = bucket;
+    for (const [queueId, spec] of Object.entries(queues)) {
+      this.queues.set(queueId, new QueueWithDlq(this, constructId(queueId), { queueId, spec, stage }));
+    }
+
+    const baseEnvironment = {
+      STAGE: stage,
+      TABLE_NAME: table.tableName,
+      BUCKET_NAME: bucket.bucketName,
+      SCHEDULE_INTERVAL_SECONDS: String(scheduleIntervalSeconds()),
+      POWERTOOLS_SERVICE_NAME: 'prsm',
+      POWERTOOLS_METRICS_NAMESPACE: 'PRSM',
+    };
+    /** Queue id -> URL for the queues a function sends to, and every queue and DLQ when it watches them. */
+    const queueUrlsFor = (access: FunctionSpec['access']): string => {
+      const urls: Record<string, string> = {};
+      for (const queueId of access.sendsTo ?? []) urls[queueId] = this.queueOf(queueId).queue.queueUrl;
+      if (access.watchesQueues) {
+        for (const [queueId, resource] of this.queues) {
+          urls[queueId] = resource.queue.queueUrl;
+          urls[dlqName(queueId)] = resource.dlq.queueUrl;
+        }
+      }
+      return this.toJsonString(urls);
+    };
+
+    const handlers = new Map<string, PrsmFunction>();
+    for (const spec of functions) {
+      const fn = new PrsmFunction(this, constructId(spec.id), {
+        spec,
+        stage,
+        removalPolicy,
+        environment: { ...baseEnvironment, QUEUE_URLS: queueUrlsFor(spec.access) },
+      });
+      handlers.set(spec.id, fn);
+      this.grantAccess(fn, spec.access);
+
+      for (const [index, trigger] of spec.triggers.entries()) {
+        if (trigger.kind === 'sqs') {
+          const { queue } = this.queueOf(trigger.queue);
+          const visibility = queues[trigger.queue].visibilityTimeoutSeconds;
+          // Lambda refuses the mapping otherwise; failing at synth is cheaper than at deploy.
+          if (visibility < spec.timeoutSeconds) {
+            throw new Error(
+              `manifest: queue ${trigger.queue} has a ${visibility} s visibility timeout, below ${spec.id}'s ${spec.timeoutSeconds} s timeout`,
+            );
+          }
+          // The event source grants the consumer receive/delete/change-visibility on its queue.
+          fn.addEventSource(
+            new SqsEventSource(queue, {
+              batchSize: trigger.batchSize,
+              maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+              reportBatchItemFailures: true,
+            }),
+          );
+        } else if (trigger.kind === 'schedule') {
+          const rate = Duration.minutes(trigger.rateMinutes);
+          new Rule(this, `${constructId(spec.id)}Schedule${index}`, {
+            description: `Runs ${spec.id} every ${trigger.rateMinutes} min`,
+            schedule: Schedule.rate(rate),
+            // A scheduled run that is a whole interval late is superseded by the next one.
+            targets: [new LambdaFunction(fn, { maxEventAge: rate, retryAttempts: 2 })],
+          });
+        }
+      }
+    }
+
+    const authorizerFunction = new PrsmFunction(this, constructId(authorizer.id), {
+      spec: authorizer,
+      stage,
+      removalPolicy,
+      environment: { ...baseEnvironment, QUEUE_URLS: queueUrlsFor({}) },
+    });
+    // It resolves API key hashes to principals; the manifest declares no access for it (yet).
+    this.grantAccess(authorizerFunction, { table: 'read' });
+
+    const api = new PrsmHttpApi(this, 'HttpApi', {
+      stage,
+      routes: httpRoutes(),
+      handlers,
+      catchAllFunctionId: catchAllFunction().id,
+      authorizer: { handler: authorizerFunction, resultsCacheTtlSeconds: authorizer.resultsCacheTtlSeconds },
+      removalPolicy,
+    });
+    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the PRSM HTTP API' });
+  }
+
+  private queueOf(queueId: QueueId): QueueWithDlq {
+    const found = this.queues.get(queueId);
+    if (!found) throw new Error(`manifest: unknown queue "${queueId}"`);
+    return found;
+  }
+
+  /** The CloudFormation logical id of a construct's resource, as cdk-nag prints it in a finding. */
+  private logicalIdOf(construct: Construct): string {
+    const resource = construct.node.defaultChild;
+    if (!(resource instanceof CfnElement))
+      throw new Error(`${construct.node.path} has no CloudFormation resource`);
+    return this.getLogicalId(resource);
+  }
+
+  /** Least privilege: exactly what the manifest's `access` declares, and a matching cdk-nag record. */
+  private grantAccess(fn: PrsmFunction, access: FunctionSpec['access']): void {
+    const { table, bucket } = this;
+    const acknowledge = (finding: string, reason: string) => {
+      if (fn.role) Validations.of(fn.role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    };
+    if (access.table) {
+      if (access.table === 'read') table.grantReadData(fn);
+      else table.grantReadWriteData(fn);
+      acknowledge(
+        `Resource::<${this.logicalIdOf(table)}.Arn>/index/*`,
+        "CDK's table grant repeats the table's actions on its own GSIs (table/<name>/index/*), nothing wider.",
+      );
+    }
+    if (access.bucket) {
+      if (access.bucket === 'read') bucket.grantRead(fn);
+      else bucket.grantReadWrite(fn);
+      const objectsReason = "CDK's bucket grant: object actions on this bucket's objects (<bucket>/*) only.";
+      acknowledge(`Resource::<${this.logicalIdOf(bucket)}.Arn>/*`, objectsReason);
+      const families = ['s3:GetObject*', 's3:GetBucket*', 's3:List*'];
+      if (access.bucket === 'readwrite') families.push('s3:DeleteObject*', 's3:Abort*');
+      for (const family of families) {
+        acknowledge(
+          `Action::${family}`,
+          `CDK's bucket ${access.bucket} grant uses the ${family} action family, scoped to this one bucket and its objects.`,
+        );
+      }
+    }
+    for (const queueId of access.sendsTo ?? []) this.queueOf(queueId).queue.grantSendMessages(fn);
+    if (access.watchesQueues) {
+      for (const { queue, dlq } of this.queues.values()) {
+        queue.grant(fn, 'sqs:GetQueueAttributes');
+        dlq.grant(fn, 'sqs:GetQueueAttributes');
+      }
+    }
+  }
+}

@@ -1,0 +1,274 @@
+import { randomInt } from 'node:crypto';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { epochSeconds } from '#platform/clock.js';
+import type { Idempotency } from '#platform/idempotency.js';
+import { newId } from '#platform/ids.js';
+import type { Micro } from '#platform/money.js';
+import type { Page } from '#platform/pagination.js';
+import { queryPage } from '#platform/query-page.js';
+import { Transaction } from '#platform/transaction.js';
+import type { AccountId } from './accounts.js';
+import { CaptureExceedsHoldError, HoldNotActiveError, HoldNotFoundError } from './errors.js';
+import { type LedgerDeps, requireUser } from './ledger.js';
+import { Posting, type Transfer } from './posting.js';
+
+/**
+ * Holds are pending debits (TigerBeetle's two-phase transfers): reserved now, then captured in
+ * part or whole, released, or expired. A hold resolves exactly once: every resolution is
+ * conditioned on `status = active`.
+ */
+export type HoldStatus = 'active' | 'captured' | 'released' | 'expired';
+
+export interface Hold {
+  id: string;
+  ownerId: string;
+  payee: AccountId;
+  amount: Micro;
+  /** `active` past its expiry is reported as `expired`: it no longer reserves anything. */
+  status: HoldStatus;
+  expiresAt: string;
+  createdAt: string;
+  capturedAmount?: Micro;
+  captureTransferId?: string;
+  resolvedAt?: string;
+  budgetId?: string;
+  category?: string;
+}
+
+const EXPIRY_SHARDS = 4;
+const holdKey = (id: string) => ({ pk: `HOLD#${id}`, sk: 'HOLD' });
+const expiryKey = (hold: Pick<Hold, 'expiresAt' | 'id'>) => `${hold.expiresAt}#${hold.id}`;
+/** Sort keys at or before `now`: ISO times compare as strings, `~` sorts after every id. */
+const expiredBound = (now: Date) => `${now.toISOString()}#~`;
+
+function holdOf(item: Record<string, unknown>, now: Date): Hold {
+  const stored = item.status as HoldStatus;
+  const lapsed = stored === 'active' && Date.parse(String(item.expiresAt)) <= now.getTime();
+  return {
+    id: String(item.id),
+    ownerId: String(item.ownerId),
+    payee: String(item.payee),
+    amount: BigInt(item.amount as bigint),
+    status: lapsed ? 'expired' : stored,
+    expiresAt: String(item.expiresAt),
+    createdAt: String(item.createdAt),
+    ...(item.capturedAmount !== undefined ? { capturedAmount: BigInt(item.capturedAmount as bigint) } : {}),
+    ...(item.captureTransferId ? { captureTransferId: String(item.captureTransferId) } : {}),
+    ...(item.resolvedAt ? { resolvedAt: String(item.resolvedAt) } : {}),
+    ...(item.budgetId ? { budgetId: String(item.budgetId), category: String(item.category) } : {}),
+  };
+}
+
+export async function createHold(
+  deps: LedgerDeps,
+  input: {
+    ownerId: string;
+    amount: Micro;
+    expiresInSeconds: number;
+    payee?: AccountId;
+    budgetId?: string;
+    category?: string;
+  },
+  idempotency?: Idempotency<Hold>,
+  /** Extra legs of the same transaction, e.g. the budget reservation. */
+  extend?: (tx: Transaction, hold: Hold) => void,
+): Promise<Hold> {
+  const now = deps.clock.now();
+  const hold: Hold = {
+    id: newId('hold'),
+    ownerId: input.ownerId,
+    payee: input.payee ?? 'revenue',
+    amount: input.amount,
+    status: 'active',
+    expiresAt: new Date(now.getTime() + input.expiresInSeconds * 1000).toISOString(),
+    createdAt: now.toISOString(),
+    ...(input.budgetId ? { budgetId: input.budgetId, category: input.category } : {}),
+  };
+  const tx = new Transaction(deps.table);
+  if (input.payee && input.payee !== 'revenue') requireUser(tx, deps, input.payee, 'body.payeeId');
+  tx.add({
+    Put: {
+      TableName: deps.table.name,
+      Item: {
+        ...holdKey(hold.id),
+        type: 'hold',
+        ...hold,
+        expiresAtEpoch: epochSeconds(new Date(hold.expiresAt)),
+        gsi1pk: `HOLDS#${hold.ownerId}`,
+        gsi1sk: hold.id,
+        gsi2pk: `ACTIVE_HOLDS#${hold.ownerId}`,
+        gsi2sk: expiryKey(hold),
+        gsi3pk: `HOLD_EXPIRY#${randomInt(EXPIRY_SHARDS)}`,
+        gsi3sk: expiryKey(hold),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  });
+  new Posting(now).hold(hold.ownerId, hold.amount).applyTo(tx, deps.table.name);
+  extend?.(tx, hold);
+  tx.idempotent(idempotency, hold, now);
+  const { commitFreeingExpiredHolds } = await import('./transfers.js');
+  await commitFreeingExpiredHolds(deps, tx, hold.ownerId);
+  return hold;
+}
+
+export async function getHold(deps: LedgerDeps, id: string, ownerId?: string): Promise<Hold> {
+  const { Item } = await deps.table.doc.send(
+    new GetCommand({ TableName: deps.table.name, Key: holdKey(id), ConsistentRead: true }),
+  );
+  if (!Item || (ownerId !== undefined && Item.ownerId !== ownerId)) throw new HoldNotFoundError();
+  return holdOf(Item, deps.clock.now());
+}
+
+export function listHolds(
+  deps: LedgerDeps,
+  ownerId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<Hold>> {
+  const now = deps.clock.now();
+  return queryPage(
+    deps.table,
+    { index: 'gsi1', partitionKeyName: 'gsi1pk', partitionKey: `HOLDS#${ownerId}`, newestFirst: true },
+    page,
+    (item) => holdOf(item, now),
+  );
+}
+
+type Resolution = { status: 'captured'; amount: Micro } | { status: 'released' } | { status: 'expired' };
+
+/** Ends an active hold: captures part or all of it to its payee, or returns it to the owner. */
+async function resolveHold(
+  deps: LedgerDeps,
+  hold: Hold,
+  resolution: Resolution,
+  idempotency?: Idempotency<Hold>,
+  extend?: (tx: Transaction, hold: Hold, captured: Micro) => void,
+): Promise<Hold> {
+  const now = deps.clock.now();
+  const posting = new Posting(now).unhold(hold.ownerId, hold.amount);
+  let capture: Transfer | undefined;
+  if (resolution.status === 'captured') {
+    capture = posting.move({
+      from: hold.ownerId,
+      to: hold.payee,
+      amount: resolution.amount,
+      reason: 'hold_capture',
+      holdId: hold.id,
+    });
+  }
+  const resolved: Hold = {
+    ...hold,
+    status: resolution.status,
+    resolvedAt: now.toISOString(),
+    ...(capture ? { capturedAmount: capture.amount, captureTransferId: capture.id } : {}),
+  };
+  const expiring = resolution.status === 'expired';
+  const tx = new Transaction(deps.table).add(
+    {
+      Update: {
+        TableName: deps.table.name,
+        Key: holdKey(hold.id),
+        UpdateExpression: `SET #status = :status, resolvedAt = :now${capture ? ', capturedAmount = :captured, captureTransferId = :tid' : ''} REMOVE gsi2pk, gsi2sk, gsi3pk, gsi3sk`,
+        // Capture and release only before expiry; expiry only after it. Never twice.
+        ConditionExpression: `#status = :active AND expiresAtEpoch ${expiring ? '<=' : '>'} :epoch`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': resolution.status,
+          ':now': now.toISOString(),
+          ':active': 'active',
+          ':epoch': epochSeconds(now),
+          ...(capture ? { ':captured': capture.amount, ':tid': capture.id } : {}),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+    (existing) => new HoldNotActiveError(existing ? holdOf(existing, now).status : 'gone'),
+  );
+  posting.applyTo(tx, deps.table.name);
+  extend?.(tx, resolved, capture?.amount ?? 0n);
+  await tx.idempotent(idempotency, resolved, now).commit(deps.retry);
+  return resolved;
+}
+
+export async function captureHold(
+  deps: LedgerDeps,
+  input: { holdId: string; ownerId: string; amount?: Micro },
+  idempotency?: Idempotency<Hold>,
+  extend?: (tx: Transaction, hold: Hold, captured: Micro) => void,
+): Promise<Hold> {
+  const hold = await getHold(deps, input.holdId, input.ownerId);
+  if (hold.status !== 'active') throw new HoldNotActiveError(hold.status);
+  const amount = input.amount ?? hold.amount;
+  if (amount > hold.amount) throw new CaptureExceedsHoldError(hold.amount);
+  return resolveHold(deps, hold, { status: 'captured', amount }, idempotency, extend);
+}
+
+export async function releaseHold(
+  deps: LedgerDeps,
+  input: { holdId: string; ownerId: string },
+  idempotency?: Idempotency<Hold>,
+  extend?: (tx: Transaction, hold: Hold, captured: Micro) => void,
+): Promise<Hold> {
+  const hold = await getHold(deps, input.holdId, input.ownerId);
+  if (hold.status !== 'active') throw new HoldNotActiveError(hold.status);
+  return resolveHold(deps, hold, { status: 'released' }, idempotency, extend);
+}
+
+/** Resolves one lapsed hold for good; a hold resolved meanwhile is left as it is. */
+async function expireHold(deps: LedgerDeps, item: Record<string, unknown>): Promise<boolean> {
+  const hold = { ...holdOf(item, deps.clock.now()), status: 'active' as const };
+  try {
+    await resolveHold(deps, hold, { status: 'expired' });
+    return true;
+  } catch (error) {
+    if (error instanceof HoldNotActiveError) return false;
+    throw error;
+  }
+}
+
+async function expireAll(deps: LedgerDeps, index: 'gsi2' | 'gsi3', partitionKey: string): Promise<number> {
+  let expired = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.table.doc.send(
+      new QueryCommand({
+        TableName: deps.table.name,
+        IndexName: index,
+        KeyConditionExpression: `${index}pk = :pk AND ${index}sk <= :bound`,
+        ExpressionAttributeValues: { ':pk': partitionKey, ':bound': expiredBound(deps.clock.now()) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) if (await expireHold(deps, item)) expired++;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return expired;
+}
+
+/** The owner's lapsed holds, resolved now (a debit refused because of them retries after this). */
+export const resolveExpiredHoldsOf = (deps: LedgerDeps, ownerId: string): Promise<number> =>
+  expireAll(deps, 'gsi2', `ACTIVE_HOLDS#${ownerId}`);
+
+/** Every lapsed hold (the scheduled sweep). */
+export async function resolveExpiredHolds(deps: LedgerDeps): Promise<number> {
+  const counts = await Promise.all(
+    Array.from({ length: EXPIRY_SHARDS }, (_, shard) => expireAll(deps, 'gsi3', `HOLD_EXPIRY#${shard}`)),
+  );
+  return counts.reduce((sum, count) => sum + count, 0);
+}
+
+/** What the owner's lapsed-but-unresolved holds still reserve in the stored figures. */
+export async function lapsedHoldTotal(deps: LedgerDeps, ownerId: string): Promise<Micro> {
+  const { Items = [] } = await deps.table.doc.send(
+    new QueryCommand({
+      TableName: deps.table.name,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :bound',
+      ExpressionAttributeValues: {
+        ':pk': `ACTIVE_HOLDS#${ownerId}`,
+        ':bound': expiredBound(deps.clock.now()),
+      },
+    }),
+  );
+  return Items.reduce((sum, item) => sum + BigInt(item.amount as bigint), 0n);
+}

@@ -1,0 +1,16 @@
+import * as z from 'zod';
+
+/** Shared request and response building blocks. */
+export const idOf = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}_[0-9A-Za-z]{1,40}$`), `must be a ${prefix}_... id`);
+
+/** Free text a person wrote: bounded, without control characters. */
+export const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+    .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters');
+
+export const ftns = z.string().meta({ description: 'FTNS as a decimal string', example: '29.99' });
+export const timestamp = z.iso.datetime();

@@ -1,0 +1,320 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../infra/constructs/prsm-function.js';
+import { authorizer, dlqName, functions, httpRoutes, queues } from '../../infra/manifest.js';
+import { PrsmStack, scheduleIntervalSeconds } from '../../infra/stack.js';
+import { tableDesign } from '../../infra/table.js';
+
+/**
+ * The synthesized template must hold every function, route, queue and schedule of the manifest,
+ * so the CDK stack and the local runtime (which both read the manifest) cannot drift apart.
+ */
+
+const STAGE = 'test';
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+
+let stack: PrsmStack;
+let template: Template;
+
+beforeAll(() => {
+  // The same feature flags as `cdk synth`, so the template under test is the one that deploys.
+  const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  const app = new App({ context: { ...cdkJson.context, stage: STAGE } });
+  stack = new PrsmStack(app, `Prsm-${STAGE}`, { stage: STAGE });
+  template = Template.fromStack(stack);
+});
+
+const resourcesOfType = (type: string): [string, Resource][] =>
+  Object.entries(template.findResources(type) as Record<string, Resource>);
+
+/** The one resource of a type whose properties match, with its logical id; fails unless exactly one. */
+function onlyResource(type: string, properties: Record<string, unknown>): [string, Resource] {
+  const found = Object.entries(
+    template.findResources(type, { Properties: Match.objectLike(properties) }) as Record<string, Resource>,
+  );
+  expect(found, `${type} matching ${JSON.stringify(properties)}`).toHaveLength(1);
+  return found[0]!;
+}
+
+const functionName = (id: string) => `prsm-${STAGE}-${id}`;
+const queueName = (id: string) => `prsm-${STAGE}-${id}`;
+const logicalIdOfFunction = (id: string) =>
+  onlyResource('AWS::Lambda::Function', { FunctionName: functionName(id) })[0];
+const logicalIdOfQueue = (name: string) => onlyResource('AWS::SQS::Queue', { QueueName: queueName(name) })[0];
+
+/** Route key -> authorization type of every AWS::ApiGatewayV2::Route in the template. */
+function routesInTemplate(): Map<string, unknown> {
+  return new Map(
+    resourcesOfType('AWS::ApiGatewayV2::Route').map(([, route]) => [
+      route.Properties.RouteKey as string,
+      route.Properties.AuthorizationType,
+    ]),
+  );
+}
+
+/** The lookup every route assertion uses: the route's authorization type, or undefined when absent. */
+const findRoute = (routeKey: string): unknown => routesInTemplate().get(routeKey);
+
+/**
+ * cdk-nag 3 is a policy-validation plugin, not an aspect: its findings never become annotations,
+ * so they are read from the pack's own report (acknowledged findings are already left out).
+ */
+function nagErrors(scope: Stack): string[] {
+  return new AwsSolutionsChecks(undefined, { verbose: false })
+    .validateScope(scope)
+    .violations.filter((violation) => violation.severity === 'error')
+    .map(
+      (violation) =>
+        `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+}
+
+const sqsTriggers = functions.flatMap((fn) =>
+  fn.triggers.flatMap((trigger) => (trigger.kind === 'sqs' ? [{ fn, trigger }] : [])),
+);
+const scheduleTriggers = functions.flatMap((fn) =>
+  fn.triggers.flatMap((trigger) => (trigger.kind === 'schedule' ? [{ fn, trigger }] : [])),
+);
+
+describe('PrsmStack (stage=test)', () => {
+  describe('functions', () => {
+    it.each([...functions, authorizer].map((spec) => [spec.id, spec] as const))(
+      'deploys %s on arm64 nodejs22.x with its manifest memory and timeout',
+      (_id, spec) => {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: functionName(spec.id),
+          Architectures: ['arm64'],
+          Runtime: 'nodejs22.x',
+          MemorySize: spec.memoryMb,
+          Timeout: spec.timeoutSeconds,
+          TracingConfig: { Mode: 'Active' },
+          Environment: {
+            Variables: Match.objectLike({
+              STAGE,
+              NODE_OPTIONS: '--enable-source-maps',
+              SCHEDULE_INTERVAL_SECONDS: String(scheduleIntervalSeconds()),
+              POWERTOOLS_SERVICE_NAME: 'prsm',
+              POWERTOOLS_METRICS_NAMESPACE: 'PRSM',
+            }),
+          },
+        });
+      },
+    );
+
+    it('deploys no function that the manifest does not declare', () => {
+      const names = resourcesOfType('AWS::Lambda::Function')
+        .map(([, fn]) => fn.Properties.FunctionName)
+        // CDK's own custom-resource provider (the bucket's auto-delete) has no name.
+        .filter((name) => name !== undefined);
+      expect(names.sort()).toEqual([...functions, authorizer].map((spec) => functionName(spec.id)).sort());
+    });
+
+    it('gives a read-only function no write action on the table', () => {
+      const readOnly = functions.filter((fn) => fn.access.table === 'read');
+      expect(readOnly.length).toBeGreaterThan(0);
+      for (const spec of readOnly) {
+        const roleId = (
+          onlyResource('AWS::Lambda::Function', { FunctionName: functionName(spec.id) })[1].Properties
+            .Role as {
+            'Fn::GetAtt': [string, string];
+          }
+        )['Fn::GetAtt'][0];
+        const [, policy] = onlyResource('AWS::IAM::Policy', { Roles: [{ Ref: roleId }] });
+        const actions = JSON.stringify(policy.Properties.PolicyDocument);
+        expect(actions).toContain('dynamodb:GetItem');
+        expect(actions).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/);
+      }
+    });
+  });
+
+  describe('HTTP API', () => {
+    it.each(httpRoutes().map((route) => [route.routeKey, route.spec.access] as const))(
+      'routes %s with the authorization its access (%s) requires',
+      (routeKey, access) => {
+        expect(findRoute(routeKey)).toBe(access === 'public' ? 'NONE' : 'CUSTOM');
+      },
+    );
+
+    // CDK renders the authorizer only when a route uses it: the manifest has non-public routes.
+    it('puts non-public routes behind the API-key Lambda authorizer, with simple responses and a cache', () => {
+      const [authorizerId] = onlyResource('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'REQUEST',
+        AuthorizerPayloadFormatVersion: '2.0',
+        EnableSimpleResponses: true,
+        IdentitySource: ['$request.header.Authorization'],
+        AuthorizerResultTtlInSeconds: authorizer.resultsCacheTtlSeconds,
+        AuthorizerUri: {
+          'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [logicalIdOfFunction(authorizer.id), 'Arn'] }])],
+        },
+      });
+      const protectedRoutes = resourcesOfType('AWS::ApiGatewayV2::Route').filter(
+        ([, route]) => route.Properties.AuthorizationType === 'CUSTOM',
+      );
+      expect(protectedRoutes.length).toBe(
+        httpRoutes().filter((route) => route.spec.access !== 'public').length,
+      );
+      for (const [, route] of protectedRoutes)
+        expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+    });
+
+    it('answers unmatched requests on $default without an authorizer', () => {
+      expect(findRoute('$default')).toBe('NONE');
+    });
+
+    it('finds every manifest route with the same lookup that misses a route the manifest lacks', () => {
+      const expected = httpRoutes().map((route) => route.routeKey);
+      expect(expected.length).toBeGreaterThan(0);
+      const missing = expected.filter((routeKey) => findRoute(routeKey) === undefined);
+      expect(missing).toEqual([]);
+      // Negative control: if the lookup found anything, the assertions above would prove nothing.
+      const notARoute = 'GET /v1/not-a-route';
+      expect(expected).not.toContain(notARoute);
+      expect(findRoute(notARoute)).toBeUndefined();
+      // Exactly the manifest's routes plus $default: no stale route survives a manifest change.
+      expect([...routesInTemplate().keys()].sort()).toEqual([...expected, '$default'].sort());
+    });
+
+    it('throttles and access-logs the $default stage', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: Match.anyValue(),
+          ThrottlingBurstLimit: Match.anyValue(),
+        },
+        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      });
+    });
+
+    it('outputs the API URL', () => {
+      template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+    });
+  });
+
+  describe('queues', () => {
+    it.each(Object.entries(queues))('creates %s with its DLQ and the manifest redrive', (queueId, spec) => {
+      const dlqId = logicalIdOfQueue(dlqName(queueId));
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: queueName(queueId),
+        VisibilityTimeout: spec.visibilityTimeoutSeconds,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+          maxReceiveCount: spec.maxReceiveCount,
+        },
+      });
+    });
+
+    it.each(Object.keys(queues))('alarms when a message lands in the DLQ of %s', (queueId) => {
+      const dlqId = logicalIdOfQueue(dlqName(queueId));
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    });
+
+    it('denies any queue access without TLS', () => {
+      for (const [, policy] of resourcesOfType('AWS::SQS::QueuePolicy')) {
+        expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+      }
+      expect(resourcesOfType('AWS::SQS::QueuePolicy')).toHaveLength(Object.keys(queues).length * 2);
+    });
+  });
+
+  describe('event sources and schedules', () => {
+    it.each(sqsTriggers.map(({ fn, trigger }) => [fn.id, trigger.queue, trigger] as const))(
+      'maps %s to queue %s with partial batch failures',
+      (id, queueId, trigger) => {
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          FunctionName: { Ref: logicalIdOfFunction(id) },
+          EventSourceArn: { 'Fn::GetAtt': [logicalIdOfQueue(queueId), 'Arn'] },
+          BatchSize: trigger.batchSize,
+          MaximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        });
+      },
+    );
+
+    it('has one event source mapping per sqs trigger', () => {
+      expect(resourcesOfType('AWS::Lambda::EventSourceMapping')).toHaveLength(sqsTriggers.length);
+    });
+
+    it.each(scheduleTriggers.map(({ fn, trigger }) => [fn.id, trigger.rateMinutes] as const))(
+      'runs %s every %i minutes',
+      (id, rateMinutes) => {
+        template.hasResourceProperties('AWS::Events::Rule', {
+          ScheduleExpression: `rate(${rateMinutes} minute${rateMinutes === 1 ? '' : 's'})`,
+          Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOfFunction(id), 'Arn'] } })],
+        });
+      },
+    );
+
+    it('has one rule per schedule trigger', () => {
+      expect(resourcesOfType('AWS::Events::Rule')).toHaveLength(scheduleTriggers.length);
+    });
+  });
+
+  describe('storage', () => {
+    it('creates the table on demand with PITR, TTL and every GSI of tableDesign', () => {
+      const [, table] = onlyResource('AWS::DynamoDB::Table', {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
+          { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: tableDesign.ttlAttribute, Enabled: true },
+      });
+      const indexes = table.Properties.GlobalSecondaryIndexes as { IndexName: string }[];
+      expect(indexes.map((index) => index.IndexName)).toEqual(tableDesign.indexes.map((index) => index.name));
+      // Outside prod the table goes with the stack.
+      expect(table.DeletionPolicy).toBe('Delete');
+    });
+
+    it('blocks all public access to the artifact bucket and encrypts it', () => {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+      });
+    });
+  });
+
+  describe('checks', () => {
+    it('leaves no unacknowledged cdk-nag AwsSolutions error', () => {
+      expect(nagErrors(stack)).toEqual([]);
+    });
+
+    it('would see a cdk-nag error if there were one (negative control)', () => {
+      const control = new Stack(new App(), 'NagControl');
+      new Queue(control, 'Bare'); // no DLQ, no TLS enforcement
+      expect(nagErrors(control)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^AwsSolutions-SQS3 /),
+          expect.stringMatching(/^AwsSolutions-SQS4 /),
+        ]),
+      );
+    });
+
+    it('raises no CDK error annotation', () => {
+      expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,55 @@
+import { type Runtime, startRuntime } from '../../infra/local/runtime.js';
+import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '../../shared/identity/bootstrap.js';
+import { documentClient, type Table } from '../../shared/platform/table.js';
+import { type ApiResponse, apiClient } from './http.js';
+import { awsClients, testPrefix } from './resources.js';
+
+export interface TestRuntime {
+  runtime: Runtime;
+  table: Table;
+  adminKey: string;
+  api: ReturnType<typeof apiClient>;
+  /** Creates a user through the API and returns its id and key. */
+  newUser(name?: string, role?: 'user' | 'admin'): Promise<{ id: string; key: string }>;
+  /** Grants FTNS to a user through the API. */
+  grant(userId: string, amount: string): Promise<ApiResponse>;
+  stop(): Promise<void>;
+}
+
+let sequence = 0;
+
+/** The local runtime in this test process, with its own resources and an admin. */
+export async function startTestRuntime(
+  file: string,
+  options: { scheduleIntervalSeconds?: number } = {},
+): Promise<TestRuntime> {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const runtime = await startRuntime({
+    prefix: testPrefix(file),
+    port: 0,
+    scheduleIntervalSeconds: options.scheduleIntervalSeconds ?? 3600,
+    log: (message, error) => console.error('RUNTIME', message, error),
+  });
+  const table = { name: runtime.resources.tableName, doc: documentClient(awsClients().dynamo) };
+  await ensureAdmin(table, DEVELOPMENT_ADMIN_KEY);
+  const api = apiClient(runtime.url);
+  const adminKey = DEVELOPMENT_ADMIN_KEY;
+  return {
+    runtime,
+    table,
+    adminKey,
+    api,
+    newUser: async (name = `user ${++sequence}`, role = 'user') => {
+      const response = await api('POST', '/v1/users', { key: adminKey, body: { name, role } });
+      if (response.status !== 201) throw new Error(`user not created: ${JSON.stringify(response.body)}`);
+      return { id: response.body.user.id, key: response.body.apiKey };
+    },
+    grant: (userId, amount) =>
+      api('POST', '/v1/grants', {
+        key: adminKey,
+        body: { userId, amount },
+        headers: { 'idempotency-key': `grant-${++sequence}-${Date.now()}` },
+      }),
+    stop: () => runtime.stop(),
+  };
+}
