@@ -59,7 +59,11 @@ export const authorizer = {
   timeoutSeconds: 5,
   /** API Gateway caches a verdict this long: a revoked key may work until it expires. */
   resultsCacheTtlSeconds: 30,
-} as const;
+  access: { table: 'read' },
+} as const satisfies Omit<FunctionSpec, 'triggers'> & { resultsCacheTtlSeconds: number };
+
+/** How often the health sweep runs; the health API calls a verdict older than three of these stale. */
+export const HEALTH_SWEEP_RATE_MINUTES = 5;
 
 export const functions: FunctionSpec[] = [
   {
@@ -113,7 +117,7 @@ export const functions: FunctionSpec[] = [
     description: 'Probes every dependency and stores the verdict',
     memoryMb: 512,
     timeoutSeconds: 60,
-    triggers: [{ kind: 'schedule', rateMinutes: 5 }],
+    triggers: [{ kind: 'schedule', rateMinutes: HEALTH_SWEEP_RATE_MINUTES }],
     access: { table: 'readwrite', bucket: 'readwrite', watchesQueues: true },
   },
   {

@@ -22,6 +22,7 @@ import {
   dlqName,
   type FunctionSpec,
   functions,
+  HEALTH_SWEEP_RATE_MINUTES,
   httpRoutes,
   type QueueId,
   queues,
@@ -35,20 +36,6 @@ export function parseStage(value: unknown): string {
     throw new Error(`stage must match ${STAGE_PATTERN} (got ${JSON.stringify(value)})`);
   }
   return value;
-}
-
-/** The function that stores the health verdict; the health API reads its rate to tell a stale verdict. */
-const HEALTH_SWEEP_ID = 'health-sweep';
-
-/** SCHEDULE_INTERVAL_SECONDS: the health sweep's rate (other schedules may run at other rates). */
-export function scheduleIntervalSeconds(specs: readonly FunctionSpec[] = functions): number {
-  const sweep = specs.find((fn) => fn.id === HEALTH_SWEEP_ID);
-  const rates = sweep?.triggers.flatMap((t) => (t.kind === 'schedule' ? [t.rateMinutes] : [])) ?? [];
-  const [rate] = rates;
-  if (rates.length !== 1 || rate === undefined) {
-    throw new Error(`manifest: expected ${HEALTH_SWEEP_ID} with exactly one schedule, found ${rates.length}`);
-  }
-  return rate * 60;
 }
 
 const constructId = (manifestId: string): string =>
@@ -85,7 +72,7 @@ export class PrsmStack extends Stack {
       STAGE: stage,
       TABLE_NAME: table.tableName,
       BUCKET_NAME: bucket.bucketName,
-      SCHEDULE_INTERVAL_SECONDS: String(scheduleIntervalSeconds()),
+      SCHEDULE_INTERVAL_SECONDS: String(HEALTH_SWEEP_RATE_MINUTES * 60),
       POWERTOOLS_SERVICE_NAME: 'prsm',
       POWERTOOLS_METRICS_NAMESPACE: 'PRSM',
     };
@@ -149,8 +136,7 @@ export class PrsmStack extends Stack {
       removalPolicy,
       environment: { ...baseEnvironment, QUEUE_URLS: queueUrlsFor({}) },
     });
-    // It resolves API key hashes to principals; the manifest declares no access for it (yet).
-    this.grantAccess(authorizerFunction, { table: 'read' });
+    this.grantAccess(authorizerFunction, authorizer.access);
 
     const api = new PrsmHttpApi(this, 'HttpApi', {
       stage,

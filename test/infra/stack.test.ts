@@ -6,8 +6,15 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../infra/constructs/prsm-function.js';
-import { authorizer, dlqName, functions, httpRoutes, queues } from '../../infra/manifest.js';
-import { PrsmStack, scheduleIntervalSeconds } from '../../infra/stack.js';
+import {
+  authorizer,
+  dlqName,
+  functions,
+  HEALTH_SWEEP_RATE_MINUTES,
+  httpRoutes,
+  queues,
+} from '../../infra/manifest.js';
+import { PrsmStack } from '../../infra/stack.js';
 import { tableDesign } from '../../infra/table.js';
 
 /**
@@ -100,7 +107,7 @@ describe('PrsmStack (stage=test)', () => {
             Variables: Match.objectLike({
               STAGE,
               NODE_OPTIONS: '--enable-source-maps',
-              SCHEDULE_INTERVAL_SECONDS: String(scheduleIntervalSeconds()),
+              SCHEDULE_INTERVAL_SECONDS: String(HEALTH_SWEEP_RATE_MINUTES * 60),
               POWERTOOLS_SERVICE_NAME: 'prsm',
               POWERTOOLS_METRICS_NAMESPACE: 'PRSM',
             }),
