@@ -1,4 +1,5 @@
-import { healthRoutes } from '#functions/health/contract.js';
+import { budgetRoutes } from '#functions/budgets/contract.js';
+import { healthRoutes, healthSweepRoutes } from '#functions/health/contract.js';
 import { identityRoutes } from '#functions/identity/contract.js';
 import { ledgerRoutes } from '#functions/ledger/contract.js';
 import { platformRoutes } from '#functions/platform/contract.js';
@@ -94,18 +95,18 @@ export const functions: FunctionSpec[] = [
     access: { table: 'readwrite' },
   },
   {
-    id: 'ledger-expire-holds',
-    entry: 'functions/ledger/expire-holds.ts',
-    description: 'Resolves holds past their expiry for good',
-    memoryMb: 512,
-    timeoutSeconds: 120,
-    triggers: [{ kind: 'schedule', rateMinutes: 5 }],
-    access: { table: 'readwrite' },
+    id: 'budgets-api',
+    entry: 'functions/budgets/api.ts',
+    description: 'Budgets: members, charges, alerts, expansions',
+    memoryMb: 1024,
+    timeoutSeconds: 15,
+    triggers: [{ kind: 'http', routes: budgetRoutes }],
+    access: { table: 'readwrite', sendsTo: ['notifications'] },
   },
   {
     id: 'health-api',
     entry: 'functions/health/api.ts',
-    description: "The latest health sweep's verdict",
+    description: "The latest sweep's verdict, the full report and the history",
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [{ kind: 'http', routes: healthRoutes }],
@@ -114,10 +115,14 @@ export const functions: FunctionSpec[] = [
   {
     id: 'health-sweep',
     entry: 'functions/health/sweep.ts',
-    description: 'Probes every dependency and stores the verdict',
+    description: 'Probes every capability and dependency, resolves expired holds, stores the verdict',
     memoryMb: 512,
+    // A check gives up after 20 s at most, so a sweep answers within API Gateway's 30 s.
     timeoutSeconds: 60,
-    triggers: [{ kind: 'schedule', rateMinutes: HEALTH_SWEEP_RATE_MINUTES }],
+    triggers: [
+      { kind: 'schedule', rateMinutes: HEALTH_SWEEP_RATE_MINUTES },
+      { kind: 'http', routes: healthSweepRoutes },
+    ],
     access: { table: 'readwrite', bucket: 'readwrite', watchesQueues: true },
   },
   {

@@ -7,10 +7,12 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
+import { type Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
+import { HEALTH_METRICS } from '#shared/health/metric-names.js';
 import { ArtifactBucket } from './constructs/artifact-bucket.js';
 import { PrsmHttpApi } from './constructs/http-api.js';
 import { PrsmFunction } from './constructs/prsm-function.js';
@@ -52,6 +54,8 @@ export class PrsmStack extends Stack {
   readonly bucket: ArtifactBucket;
   /** Manifest queue id -> the queue, its DLQ and the DLQ's alarm. */
   readonly queues = new Map<string, QueueWithDlq>();
+  /** The health sweep's score below 60 (not ready), or no sweep at all. */
+  readonly healthScoreAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: PrsmStackProps) {
     super(scope, id, props);
@@ -129,6 +133,23 @@ export class PrsmStack extends Stack {
         }
       }
     }
+
+    // The sweep emits its score as EMF (shared/health/metrics.ts) with these dimensions. Each period
+    // holds one sweep: two must breach, so one late sweep alone is no alarm, but no sweep is.
+    this.healthScoreAlarm = new Metric({
+      namespace: HEALTH_METRICS.namespace,
+      metricName: HEALTH_METRICS.score,
+      dimensionsMap: { service: baseEnvironment.POWERTOOLS_SERVICE_NAME, stage },
+      statistic: 'Minimum',
+      period: Duration.minutes(HEALTH_SWEEP_RATE_MINUTES),
+    }).createAlarm(this, 'HealthScoreAlarm', {
+      alarmDescription: 'The health score is below 60 (not ready) or no sweep ran: see GET /v1/health/report',
+      threshold: 60,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: TreatMissingData.BREACHING,
+    });
 
     const authorizerFunction = new PrsmFunction(this, constructId(authorizer.id), {
       spec: authorizer,

@@ -1,11 +1,12 @@
 import { systemClock } from '#platform/clock.js';
 import { config } from '#platform/config.js';
+import { NotFoundError } from '#platform/errors.js';
 import { bind, httpFunction } from '#platform/http/http-function.js';
 import { logger } from '#platform/logger.js';
 import { table } from '#platform/table.js';
-import { latestReport } from '#shared/health/store.js';
+import { latestReport, reportHistory } from '#shared/health/store.js';
 import { verdictOf } from '#shared/health/verdict.js';
-import { getHealth } from './contract.js';
+import { getHealth, getHealthReport, listHealthHistory } from './contract.js';
 
 export const handler = httpFunction([
   bind(getHealth, async () => {
@@ -28,4 +29,13 @@ export const handler = httpFunction([
       };
     }
   }),
+  bind(getHealthReport, async () => {
+    const report = await latestReport(table(), systemClock);
+    if (!report) throw new NotFoundError('health report: no sweep has run yet');
+    return { status: 200, body: report };
+  }),
+  bind(listHealthHistory, async ({ query }) => ({
+    status: 200,
+    body: await reportHistory(table(), query, systemClock),
+  })),
 ]);

@@ -1,30 +1,70 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
-import type { ScheduledEvent } from 'aws-lambda';
+import type { Context, ScheduledEvent } from 'aws-lambda';
 import { s3Client, sqsClient } from '#platform/aws-clients.js';
+import { systemClock } from '#platform/clock.js';
 import { config } from '#platform/config.js';
+import { bind, type HttpEvent, httpFunction } from '#platform/http/http-function.js';
+import { newId } from '#platform/ids.js';
 import { logger } from '#platform/logger.js';
 import { table } from '#platform/table.js';
-import { dynamoCheck, queueCheck, s3Check } from '#shared/health/dependency-checks.js';
-import { saveReport } from '#shared/health/store.js';
-import { sweep } from '#shared/health/sweep.js';
+import { defaultRetry } from '#platform/transaction.js';
+import { HEALTH_METRICS } from '#shared/health/metric-names.js';
+import { discardMetrics } from '#shared/health/metrics.js';
+import { type SweepDeps, sweepAndRecord } from '#shared/health/sweep.js';
+import { postHealthSweep } from './contract.js';
 
-const checks = () => {
-  const { BUCKET_NAME, QUEUE_URLS } = config();
-  return [
-    dynamoCheck(table()),
-    s3Check(s3Client(), BUCKET_NAME),
-    ...Object.entries(QUEUE_URLS).map(([name, url]) => queueCheck(sqsClient(), name, url)),
-  ];
-};
+let deps: SweepDeps | undefined;
 
-export async function runSweep(_event: ScheduledEvent) {
-  const report = await sweep(checks());
-  logger.appendKeys({ sweepId: report.id });
-  logger.info('health sweep', { status: report.status, score: report.score, band: report.band });
-  // A sweep that cannot store itself (the table is down) still logged its verdict above.
-  await saveReport(table(), report);
-  return { id: report.id, status: report.status, score: report.score };
+/** Created on first use and kept for the container's life, like the SDK clients. */
+function sweepDeps(): SweepDeps {
+  const { BUCKET_NAME, QUEUE_URLS, STAGE } = config();
+  deps ??= {
+    table: table(),
+    clock: systemClock,
+    retry: defaultRetry,
+    s3: s3Client(),
+    bucketName: BUCKET_NAME,
+    sqs: sqsClient(),
+    queueUrls: QUEUE_URLS,
+    log: {
+      info: (message, attributes) => logger.info(message, attributes),
+      warn: (message, attributes) => logger.warn(message, attributes),
+      error: (message, attributes) => logger.error(message, attributes),
+    },
+    metrics:
+      STAGE === 'local'
+        ? discardMetrics
+        : new Metrics({
+            namespace: HEALTH_METRICS.namespace,
+            serviceName: 'prsm',
+            defaultDimensions: { stage: STAGE },
+          }),
+  };
+  return deps;
 }
 
-export const handler = middy(runSweep).use(injectLambdaContext(logger, { resetKeys: true }));
+async function sweepNow() {
+  const sweepId = newId('hs');
+  // Every line logged during the sweep (the probes' too) carries its id.
+  logger.appendKeys({ sweepId });
+  return sweepAndRecord(sweepDeps(), sweepId);
+}
+
+const onSchedule = middy(async (_event: ScheduledEvent) => {
+  const report = await sweepNow();
+  return { id: report.id, status: report.status, score: report.score };
+}).use(injectLambdaContext(logger, { resetKeys: true }));
+
+const onRequest = httpFunction([
+  bind(postHealthSweep, async () => ({ status: 201, body: await sweepNow() })),
+]);
+
+/**
+ * Two triggers, one function (the only one allowed to probe everything and resolve holds): the
+ * EventBridge schedule, and POST /v1/health/sweeps through API Gateway, whose events name the
+ * matched route.
+ */
+export const handler = (event: ScheduledEvent | HttpEvent, context: Context) =>
+  'routeKey' in event ? onRequest(event, context) : onSchedule(event, context);

@@ -8,8 +8,11 @@ export interface CheckOutcome {
 }
 
 export interface Check {
+  /** Unique in a sweep, stable and low-cardinality: it names the check's metrics. */
   name: string;
   group: CheckGroup;
+  /** Overrides of the sweep's limits, for checks that do more than one read (the ledger audit). */
+  limits?: Partial<CheckLimits>;
   run(): Promise<CheckOutcome>;
 }
 
@@ -28,7 +31,8 @@ export interface CheckLimits {
 export const defaultLimits: CheckLimits = { timeoutMs: 5_000, slowMs: 1_000 };
 
 /** Runs one check with a deadline; a throw or a timeout is `down`, never an unhandled error. */
-export async function runCheck(check: Check, limits: CheckLimits = defaultLimits): Promise<CheckResult> {
+export async function runCheck(check: Check, sweepLimits: CheckLimits = defaultLimits): Promise<CheckResult> {
+  const limits = { ...sweepLimits, ...check.limits };
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<CheckOutcome>((resolve) => {

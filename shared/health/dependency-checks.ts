@@ -13,7 +13,7 @@ export function dynamoCheck(table: Table): Check {
       await table.doc.send(
         new GetCommand({ TableName: table.name, Key: { pk: 'HEALTH#PROBE', sk: 'PROBE' } }),
       );
-      return { status: 'healthy', detail: `table ${table.name} answers reads` };
+      return { status: 'healthy', detail: `table ${table.name} answers a read` };
     },
   };
 }
@@ -38,9 +38,18 @@ export function s3Check(s3: S3Client, bucket: string): Check {
   };
 }
 
+/** The local runtime and the stack name a queue's DLQ `<queue id>-dlq`. */
+export const isDeadLetterQueue = (name: string): boolean => name.endsWith('-dlq');
+
+/**
+ * Said in every queue's detail: SQS's API has no age of the oldest message. It is the CloudWatch
+ * metric ApproximateAgeOfOldestMessage, which the local AWS does not publish; we do not guess it.
+ */
+const OLDEST_AGE_UNMEASURED = 'oldest message age not measured (a CloudWatch metric, not in the SQS API)';
+
 /** A queue backing up is degraded; a DLQ holding any message is degraded too (work was lost). */
 export function queueCheck(sqs: SQSClient, name: string, url: string, backlogLimit = 1000): Check {
-  const isDlq = name.endsWith('-dlq');
+  const isDlq = isDeadLetterQueue(name);
   return {
     name: `sqs:${name}`,
     group: 'dependencies',
@@ -53,10 +62,17 @@ export function queueCheck(sqs: SQSClient, name: string, url: string, backlogLim
       );
       const depth = Number(Attributes.ApproximateNumberOfMessages ?? 0);
       const inFlight = Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-      const detail = `depth ${depth}, in flight ${inFlight}`;
-      if (isDlq && depth + inFlight > 0) return { status: 'degraded', detail: `dead letters: ${detail}` };
-      if (depth > backlogLimit) return { status: 'degraded', detail: `backing up: ${detail}` };
-      return { status: 'healthy', detail };
+      const counts = `depth ${depth}, in flight ${inFlight}`;
+      if (isDlq && depth + inFlight > 0) {
+        return { status: 'degraded', detail: `dead letters in ${name}: ${counts}` };
+      }
+      if (depth > backlogLimit) {
+        return {
+          status: 'degraded',
+          detail: `backing up: ${counts}, over ${backlogLimit}; ${OLDEST_AGE_UNMEASURED}`,
+        };
+      }
+      return { status: 'healthy', detail: isDlq ? counts : `${counts}; ${OLDEST_AGE_UNMEASURED}` };
     },
   };
 }

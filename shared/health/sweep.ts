@@ -1,7 +1,11 @@
 import { type Clock, systemClock } from '#platform/clock.js';
 import { newId } from '#platform/ids.js';
 import { type Check, type CheckLimits, type CheckResult, defaultLimits, runCheck } from './check.js';
+import { type MetricsSink, publishHealthMetrics } from './metrics.js';
+import type { CapabilityProbes, ProbeDeps } from './probe-deps.js';
+import { checksOf } from './probes.js';
 import { type Band, scoreOf } from './score.js';
+import { saveReport } from './store.js';
 
 export type HealthStatus = 'ok' | 'degraded' | 'down';
 
@@ -20,9 +24,9 @@ export interface HealthReport {
 /** Runs every check in parallel, each with its own deadline, and scores the outcome. */
 export async function sweep(
   checks: Check[],
-  options: { clock?: Clock; limits?: CheckLimits } = {},
+  options: { clock?: Clock; limits?: CheckLimits; id?: string } = {},
 ): Promise<HealthReport> {
-  const { clock = systemClock, limits = defaultLimits } = options;
+  const { clock = systemClock, limits = defaultLimits, id = newId('hs') } = options;
   const checkedAt = clock.now().toISOString();
   const results = await Promise.all(
     checks.map(async (check) => ({ check, result: await runCheck(check, limits) })),
@@ -38,5 +42,39 @@ export async function sweep(
     : all.every((r) => r.status === 'healthy')
       ? 'ok'
       : 'degraded';
-  return { id: newId('hs'), checkedAt, status, ...score, components, dependencies, integrations };
+  return { id, checkedAt, status, ...score, components, dependencies, integrations };
+}
+
+type LogMethod = (message: string, attributes: Record<string, unknown>) => void;
+
+export interface SweepDeps extends ProbeDeps {
+  log: { info: LogMethod; warn: LogMethod; error: LogMethod };
+  metrics: MetricsSink;
+  /** Defaults to every capability's probes. */
+  probes?: readonly CapabilityProbes[];
+  limits?: CheckLimits;
+}
+
+const logLevel = { ok: 'info', degraded: 'warn', down: 'error' } as const;
+
+/**
+ * One sweep end to end: run the checks, then log the verdict and publish its metrics before
+ * storing it, because logs and metrics still reach CloudWatch when the table does not (a sweep
+ * that cannot store itself fails after that, and the stale verdict turns `GET /v1/health` down).
+ */
+export async function sweepAndRecord(deps: SweepDeps, id: string): Promise<HealthReport> {
+  const report = await sweep(checksOf(deps, deps.probes), { id, clock: deps.clock, limits: deps.limits });
+  const unwell = [...report.components, ...report.dependencies, ...report.integrations]
+    .filter((result) => result.status !== 'healthy')
+    .map(({ name, status, detail }) => ({ name, status, detail }));
+  deps.log[logLevel[report.status]]('health sweep', {
+    status: report.status,
+    score: report.score,
+    band: report.band,
+    ready: report.ready,
+    unwell,
+  });
+  publishHealthMetrics(deps.metrics, report);
+  await saveReport(deps.table, report);
+  return report;
 }

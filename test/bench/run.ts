@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { bundles } from './bundles.js';
+import { ledger } from './ledger.js';
 import type { Benchmark, Section } from './section.js';
 
 /**
@@ -10,7 +11,7 @@ import type { Benchmark, Section } from './section.js';
  */
 
 /** Add a benchmark here: a module in test/bench/ exporting a `Benchmark`. */
-const benchmarks: Benchmark[] = [bundles];
+const benchmarks: Benchmark[] = [bundles, ledger];
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const JSON_OUT = join(ROOT, '.build', 'bench.json');

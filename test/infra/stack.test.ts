@@ -16,6 +16,7 @@ import {
 } from '../../infra/manifest.js';
 import { PrsmStack } from '../../infra/stack.js';
 import { tableDesign } from '../../infra/table.js';
+import { HEALTH_METRICS } from '../../shared/health/metric-names.js';
 
 /**
  * The synthesized template must hold every function, route, queue and schedule of the manifest,
@@ -228,6 +229,24 @@ describe('PrsmStack (stage=test)', () => {
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
+      });
+    });
+
+    it('alarms when the health score stays below 60 or no sweep reports one', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: HEALTH_METRICS.namespace,
+        MetricName: HEALTH_METRICS.score,
+        Dimensions: Match.arrayEquals([
+          { Name: 'service', Value: 'prsm' },
+          { Name: 'stage', Value: STAGE },
+        ]),
+        Statistic: 'Minimum',
+        Period: HEALTH_SWEEP_RATE_MINUTES * 60,
+        Threshold: 60,
+        ComparisonOperator: 'LessThanThreshold',
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 2,
+        TreatMissingData: 'breaching',
       });
     });
 

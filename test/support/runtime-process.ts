@@ -10,21 +10,30 @@ export interface RuntimeProcess {
   prefix: string;
   adminKey: string;
   output: string[];
+  /** The runtime's process id (its local AWS, when it started one, is a child of it). */
+  pid: number;
+  /** Whether the process is still running. */
+  alive(): boolean;
   stop(): Promise<number | null>;
 }
 
-/** Starts `npm start`'s entry point as its own process against the test run's local AWS. */
+/**
+ * Starts `npm start`'s entry point as its own process against the test run's local AWS. A
+ * variable given as undefined is removed from the environment: without AWS_ENDPOINT_URL the
+ * process starts a local AWS of its own.
+ */
 export async function startRuntimeProcess(
   file: string,
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
 ): Promise<RuntimeProcess> {
   const prefix = testPrefix(file);
+  const merged = { ...process.env, PORT: '0', PRSM_PREFIX: prefix, POWERTOOLS_LOG_LEVEL: 'WARN', ...env };
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'infra', 'local', 'main.ts')],
     {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', PRSM_PREFIX: prefix, POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
+      env: Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined)),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -54,6 +63,8 @@ export async function startRuntimeProcess(
       return adminKey;
     },
     output,
+    pid: child.pid!,
+    alive: () => child.exitCode === null && child.signalCode === null,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);

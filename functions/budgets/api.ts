@@ -1,0 +1,97 @@
+import { bind, httpFunction, idempotent } from '#platform/http/http-function.js';
+import { listAlerts } from '#shared/budgets/alerts.js';
+import type { Budget } from '#shared/budgets/budget.js';
+import { budgetDeps } from '#shared/budgets/budget-deps.js';
+import { type Charge, chargeBudget, listCharges } from '#shared/budgets/charges.js';
+import { decideExpansion, listExpansions, requestExpansion } from '#shared/budgets/expansions.js';
+import {
+  closeBudget,
+  createBudget,
+  getBudget,
+  listBudgets,
+  removeMember,
+  setMember,
+  updateBudget,
+} from '#shared/budgets/manage.js';
+import {
+  approveExpansionRoute,
+  chargeRoute,
+  closeBudgetRoute,
+  createBudgetRoute,
+  denyExpansionRoute,
+  getBudgetRoute,
+  listAlertsRoute,
+  listBudgetsRoute,
+  listChargesRoute,
+  listExpansionsRoute,
+  putMemberRoute,
+  removeMemberRoute,
+  requestExpansionRoute,
+  updateBudgetRoute,
+} from './contract.js';
+import { alertView, budgetView, chargeView, expansionView } from './views.js';
+
+const budgetAnswer = (status: number) => (budget: Budget) => ({ status, body: budgetView(budget) });
+const chargeAnswer = (charge: Charge) => ({ status: 201, body: chargeView(charge) });
+const all = <T>(items: T[]) => ({ items, nextCursor: null });
+
+export const handler = httpFunction([
+  bind(createBudgetRoute, async (request) => {
+    const input = { ownerId: request.principal.userId, ...request.body };
+    return budgetAnswer(201)(await createBudget(budgetDeps(), input, idempotent(request, budgetAnswer(201))));
+  }),
+  bind(listBudgetsRoute, async ({ principal }) => ({
+    status: 200,
+    body: all((await listBudgets(budgetDeps(), principal.userId)).map(budgetView)),
+  })),
+  bind(getBudgetRoute, async ({ params, principal }) =>
+    budgetAnswer(200)(await getBudget(budgetDeps(), params.budgetId, principal)),
+  ),
+  bind(updateBudgetRoute, async ({ params, principal, body }) =>
+    budgetAnswer(200)(await updateBudget(budgetDeps(), params.budgetId, principal, body)),
+  ),
+  bind(closeBudgetRoute, async ({ params, principal }) =>
+    budgetAnswer(200)(await closeBudget(budgetDeps(), params.budgetId, principal)),
+  ),
+  bind(chargeRoute, async (request) => {
+    const input = { budgetId: request.params.budgetId, memberId: request.principal.userId, ...request.body };
+    return chargeAnswer(await chargeBudget(budgetDeps(), input, idempotent(request, chargeAnswer)));
+  }),
+  bind(listChargesRoute, async ({ params, principal, query }) => {
+    await getBudget(budgetDeps(), params.budgetId, principal);
+    const page = await listCharges(budgetDeps(), params.budgetId, query);
+    return { status: 200, body: { items: page.items.map(chargeView), nextCursor: page.nextCursor } };
+  }),
+  bind(putMemberRoute, async ({ params, principal, body }) =>
+    budgetAnswer(200)(
+      await setMember(budgetDeps(), params.budgetId, principal, params.userId, body.cap ?? null),
+    ),
+  ),
+  bind(removeMemberRoute, async ({ params, principal }) =>
+    budgetAnswer(200)(await removeMember(budgetDeps(), params.budgetId, principal, params.userId)),
+  ),
+  bind(listAlertsRoute, async ({ params, principal }) => {
+    await getBudget(budgetDeps(), params.budgetId, principal);
+    return { status: 200, body: all((await listAlerts(budgetDeps().table, params.budgetId)).map(alertView)) };
+  }),
+  bind(requestExpansionRoute, async ({ params, principal, body }) => ({
+    status: 201,
+    body: expansionView(await requestExpansion(budgetDeps(), params.budgetId, principal, body)),
+  })),
+  bind(listExpansionsRoute, async ({ params, principal }) => ({
+    status: 200,
+    body: all((await listExpansions(budgetDeps(), params.budgetId, principal)).map(expansionView)),
+  })),
+  bind(approveExpansionRoute, async ({ params, principal }) => ({
+    status: 200,
+    body: expansionView(
+      await decideExpansion(budgetDeps(), params.budgetId, params.expansionId, principal, 'approved'),
+    ),
+  })),
+  bind(denyExpansionRoute, async ({ params, principal }) => ({
+    status: 200,
+    body: expansionView(
+      await decideExpansion(budgetDeps(), params.budgetId, params.expansionId, principal, 'denied'),
+    ),
+  })),
+]);

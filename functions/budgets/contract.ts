@@ -1,0 +1,294 @@
+import * as z from 'zod';
+import { defineRoute } from '#platform/http/route.js';
+import { amountSchema } from '#platform/money.js';
+import { pageQuerySchema, pageSchema } from '#platform/pagination.js';
+import { ftns, idOf, text, timestamp } from '#platform/schemas.js';
+
+const budgetId = idOf('bud');
+const slug = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a slug such as model_inference');
+const percent = z.number().int().min(1).max(100);
+const utilisation = z.string().meta({ description: 'A percentage with one decimal, e.g. "50.7"' });
+const budgetParams = z.object({ budgetId });
+
+const categoryInput = z.strictObject({
+  allocation: amountSchema,
+  enforcement: z.enum(['soft', 'hard']).optional(),
+});
+const categoriesInput = z
+  .record(slug, categoryInput)
+  .refine((c) => Object.keys(c).length <= 50, 'at most 50 categories');
+const thresholdsInput = z
+  .array(percent)
+  .min(1)
+  .max(10)
+  .refine((t) => new Set(t).size === t.length, 'must not repeat a threshold');
+const autoExpandInput = z.strictObject({ enabled: z.boolean(), maxExpansion: amountSchema });
+
+export const budgetSchema = z
+  .object({
+    id: z.string(),
+    ownerId: z.string(),
+    name: z.string(),
+    status: z.enum(['active', 'suspended', 'closed']),
+    period: z.enum(['none', 'monthly']),
+    periodKey: z.string(),
+    total: ftns,
+    limit: ftns,
+    spent: ftns,
+    reserved: ftns,
+    remaining: ftns,
+    utilisation,
+    categories: z.record(
+      z.string(),
+      z.object({
+        allocation: ftns.nullable(),
+        enforcement: z.enum(['soft', 'hard']).nullable(),
+        spent: ftns,
+        utilisation: utilisation.nullable(),
+      }),
+    ),
+    members: z.array(
+      z.object({
+        userId: z.string(),
+        cap: ftns.nullable(),
+        spent: ftns,
+        utilisation: utilisation.nullable(),
+      }),
+    ),
+    autoExpand: z.object({ enabled: z.boolean(), maxExpansion: ftns }),
+    alertThresholds: z.array(z.number()),
+    suspendAtPercent: z.number().nullable(),
+    createdAt: timestamp,
+  })
+  .meta({ id: 'Budget' });
+
+export const chargeSchema = z
+  .object({
+    id: z.string(),
+    budgetId: z.string(),
+    memberId: z.string(),
+    category: z.string(),
+    amount: ftns,
+    description: z.string().optional(),
+    source: z.enum(['charge', 'order', 'workflow', 'refund']),
+    reference: z.string().optional(),
+    createdAt: timestamp,
+  })
+  .meta({ id: 'BudgetCharge' });
+
+export const alertSchema = z
+  .object({
+    kind: z.enum(['threshold', 'expansion', 'suspended']),
+    periodKey: z.string(),
+    threshold: z.number().nullable(),
+    severity: z.enum(['warning', 'critical', 'emergency']).nullable(),
+    spent: ftns,
+    limit: ftns,
+    utilisation,
+    previousLimit: ftns.nullable(),
+    createdAt: timestamp,
+  })
+  .meta({ id: 'BudgetAlert' });
+
+export const expansionSchema = z
+  .object({
+    id: z.string(),
+    budgetId: z.string(),
+    requestedBy: z.string(),
+    amount: ftns,
+    reason: z.string(),
+    status: z.enum(['pending', 'approved', 'denied', 'expired']),
+    expiresAt: timestamp,
+    createdAt: timestamp,
+    decidedBy: z.string().optional(),
+    decidedAt: timestamp.optional(),
+  })
+  .meta({ id: 'ExpansionRequest' });
+
+const tags = ['budgets'];
+
+export const createBudgetRoute = defineRoute({
+  method: 'POST',
+  path: '/v1/budgets',
+  access: 'user',
+  summary: 'Create a budget owned by the caller',
+  tags,
+  idempotencyKey: 'optional',
+  body: z.strictObject({
+    name: text(100).min(1),
+    total: amountSchema,
+    categories: categoriesInput.optional(),
+    alertThresholds: thresholdsInput.optional(),
+    autoExpand: autoExpandInput.optional(),
+    members: z
+      .array(z.strictObject({ userId: idOf('usr'), cap: amountSchema.optional() }))
+      .max(49)
+      .optional(),
+    period: z.enum(['none', 'monthly']).optional(),
+    suspendAtPercent: percent.optional(),
+  }),
+  responses: { 201: { description: 'The budget', schema: budgetSchema } },
+});
+
+export const listBudgetsRoute = defineRoute({
+  method: 'GET',
+  path: '/v1/budgets',
+  access: 'user',
+  summary: 'The budgets the caller owns or belongs to',
+  tags,
+  responses: { 200: { description: 'Budgets', schema: pageSchema(budgetSchema) } },
+});
+
+export const getBudgetRoute = defineRoute({
+  method: 'GET',
+  path: '/v1/budgets/{budgetId}',
+  access: 'user',
+  summary: 'A budget (members and admins)',
+  tags,
+  params: budgetParams,
+  responses: { 200: { description: 'The budget', schema: budgetSchema } },
+});
+
+export const updateBudgetRoute = defineRoute({
+  method: 'PATCH',
+  path: '/v1/budgets/{budgetId}',
+  access: 'user',
+  summary: 'Change a budget (owner); `status: active` resumes a suspended one',
+  tags,
+  params: budgetParams,
+  body: z.strictObject({
+    name: text(100).min(1).optional(),
+    total: amountSchema.optional(),
+    categories: categoriesInput.optional(),
+    alertThresholds: thresholdsInput.optional(),
+    autoExpand: autoExpandInput.optional(),
+    suspendAtPercent: percent.nullable().optional(),
+    status: z.literal('active').optional(),
+  }),
+  responses: { 200: { description: 'The budget', schema: budgetSchema } },
+});
+
+export const closeBudgetRoute = defineRoute({
+  method: 'DELETE',
+  path: '/v1/budgets/{budgetId}',
+  access: 'user',
+  summary: 'Close a budget (owner): no further charges',
+  tags,
+  params: budgetParams,
+  responses: { 200: { description: 'The closed budget', schema: budgetSchema } },
+});
+
+export const chargeRoute = defineRoute({
+  method: 'POST',
+  path: '/v1/budgets/{budgetId}/charges',
+  access: 'user',
+  summary: "Charge the caller's balance against the budget (members)",
+  tags,
+  idempotencyKey: 'required',
+  params: budgetParams,
+  body: z.strictObject({ amount: amountSchema, category: slug, description: text(500).optional() }),
+  responses: { 201: { description: 'The charge', schema: chargeSchema } },
+});
+
+export const listChargesRoute = defineRoute({
+  method: 'GET',
+  path: '/v1/budgets/{budgetId}/charges',
+  access: 'user',
+  summary: "The budget's charges, newest first (members)",
+  tags,
+  params: budgetParams,
+  query: pageQuerySchema,
+  responses: { 200: { description: 'A page of charges', schema: pageSchema(chargeSchema) } },
+});
+
+export const putMemberRoute = defineRoute({
+  method: 'PUT',
+  path: '/v1/budgets/{budgetId}/members/{userId}',
+  access: 'user',
+  summary: 'Add a member or change their cap (owner)',
+  tags,
+  params: z.object({ budgetId, userId: idOf('usr') }),
+  body: z.strictObject({ cap: amountSchema.nullable().optional() }),
+  responses: { 200: { description: 'The budget', schema: budgetSchema } },
+});
+
+export const removeMemberRoute = defineRoute({
+  method: 'DELETE',
+  path: '/v1/budgets/{budgetId}/members/{userId}',
+  access: 'user',
+  summary: 'Remove a member (owner)',
+  tags,
+  params: z.object({ budgetId, userId: idOf('usr') }),
+  responses: { 200: { description: 'The budget', schema: budgetSchema } },
+});
+
+export const listAlertsRoute = defineRoute({
+  method: 'GET',
+  path: '/v1/budgets/{budgetId}/alerts',
+  access: 'user',
+  summary: 'Threshold alerts and expansions, oldest first (members)',
+  tags,
+  params: budgetParams,
+  responses: { 200: { description: 'Alerts', schema: pageSchema(alertSchema) } },
+});
+
+export const requestExpansionRoute = defineRoute({
+  method: 'POST',
+  path: '/v1/budgets/{budgetId}/expansions',
+  access: 'user',
+  summary: 'Ask for a larger limit (members); lapses after 30 minutes',
+  tags,
+  idempotencyKey: 'optional',
+  params: budgetParams,
+  body: z.strictObject({ amount: amountSchema, reason: text(500).min(1) }),
+  responses: { 201: { description: 'The request', schema: expansionSchema } },
+});
+
+export const listExpansionsRoute = defineRoute({
+  method: 'GET',
+  path: '/v1/budgets/{budgetId}/expansions',
+  access: 'user',
+  summary: 'Expansion requests (members)',
+  tags,
+  params: budgetParams,
+  responses: { 200: { description: 'Requests', schema: pageSchema(expansionSchema) } },
+});
+
+const decisionParams = z.object({ budgetId, expansionId: idOf('exp') });
+
+export const approveExpansionRoute = defineRoute({
+  method: 'POST',
+  path: '/v1/budgets/{budgetId}/expansions/{expansionId}/approve',
+  access: 'user',
+  summary: 'Approve a request: the limit rises by its amount (owner or admin)',
+  tags,
+  params: decisionParams,
+  responses: { 200: { description: 'The decided request', schema: expansionSchema } },
+});
+
+export const denyExpansionRoute = defineRoute({
+  method: 'POST',
+  path: '/v1/budgets/{budgetId}/expansions/{expansionId}/deny',
+  access: 'user',
+  summary: 'Deny a request (owner or admin)',
+  tags,
+  params: decisionParams,
+  responses: { 200: { description: 'The decided request', schema: expansionSchema } },
+});
+
+export const budgetRoutes = [
+  createBudgetRoute,
+  listBudgetsRoute,
+  getBudgetRoute,
+  updateBudgetRoute,
+  closeBudgetRoute,
+  chargeRoute,
+  listChargesRoute,
+  putMemberRoute,
+  removeMemberRoute,
+  listAlertsRoute,
+  requestExpansionRoute,
+  listExpansionsRoute,
+  approveExpansionRoute,
+  denyExpansionRoute,
+];

@@ -1,0 +1,71 @@
+import { formatFtns, formatPercent } from '#platform/money.js';
+import type { BudgetAlert } from '#shared/budgets/alerts.js';
+import { type Budget, remainingOf } from '#shared/budgets/budget.js';
+import type { Charge } from '#shared/budgets/charges.js';
+import type { ExpansionRequest } from '#shared/budgets/expansions.js';
+
+export function budgetView(budget: Budget) {
+  const slugs = [
+    ...new Set([...Object.keys(budget.categories), ...Object.keys(budget.categorySpent)]),
+  ].sort();
+  return {
+    id: budget.id,
+    ownerId: budget.ownerId,
+    name: budget.name,
+    status: budget.status,
+    period: budget.period,
+    periodKey: budget.periodKey,
+    total: formatFtns(budget.total),
+    limit: formatFtns(budget.limit),
+    spent: formatFtns(budget.spent),
+    reserved: formatFtns(budget.reserved),
+    remaining: formatFtns(remainingOf(budget)),
+    utilisation: formatPercent(budget.spent, budget.limit),
+    categories: Object.fromEntries(
+      slugs.map((slug) => {
+        const config = budget.categories[slug];
+        const spent = budget.categorySpent[slug] ?? 0n;
+        return [
+          slug,
+          {
+            allocation: config ? formatFtns(config.allocation) : null,
+            enforcement: config?.enforcement ?? null,
+            spent: formatFtns(spent),
+            utilisation: config ? formatPercent(spent, config.allocation) : null,
+          },
+        ];
+      }),
+    ),
+    members: Object.entries(budget.members).map(([userId, { cap }]) => {
+      const spent = budget.memberSpent[userId] ?? 0n;
+      return {
+        userId,
+        cap: cap === null ? null : formatFtns(cap),
+        spent: formatFtns(spent),
+        utilisation: cap === null ? null : formatPercent(spent, cap),
+      };
+    }),
+    autoExpand: {
+      enabled: budget.autoExpand.enabled,
+      maxExpansion: formatFtns(budget.autoExpand.maxExpansion),
+    },
+    alertThresholds: budget.alertThresholds,
+    suspendAtPercent: budget.suspendAtPercent,
+    createdAt: budget.createdAt,
+  };
+}
+
+export const chargeView = ({ amount, ...rest }: Charge) => ({ ...rest, amount: formatFtns(amount) });
+
+export const alertView = ({ budgetId: _budgetId, spent, limit, previousLimit, ...rest }: BudgetAlert) => ({
+  ...rest,
+  spent: formatFtns(spent),
+  limit: formatFtns(limit),
+  utilisation: formatPercent(spent, limit),
+  previousLimit: previousLimit === null ? null : formatFtns(previousLimit),
+});
+
+export const expansionView = ({ amount, ...rest }: ExpansionRequest) => ({
+  ...rest,
+  amount: formatFtns(amount),
+});

@@ -1,0 +1,215 @@
+import { UnavailableError } from '#platform/errors.js';
+import type { Idempotency } from '#platform/idempotency.js';
+import type { Micro } from '#platform/money.js';
+import type { Page } from '#platform/pagination.js';
+import { queryPage } from '#platform/query-page.js';
+import { Transaction } from '#platform/transaction.js';
+import { Posting } from '#shared/ledger/posting.js';
+import { commitFreeingExpiredHolds } from '#shared/ledger/transfers.js';
+import { recordAlert, thresholdAlert } from './alerts.js';
+import { type Budget, budgetKey, budgetOf } from './budget.js';
+import type { BudgetDeps } from './budget-deps.js';
+import { budgetChargeLeg } from './budget-leg.js';
+import { type BudgetChargeInput, type ChargePlan, planCharge } from './charge-plan.js';
+import { BudgetChangedError, BudgetNotFoundError } from './errors.js';
+
+/** How often a charge planned from a read may find the budget changed before it gives up. */
+const MAX_PLANS = 8;
+
+export interface Charge {
+  id: string;
+  budgetId: string;
+  memberId: string;
+  category: string;
+  amount: Micro;
+  description?: string;
+  /** What the charge paid for: a direct charge, an order, a workflow phase. */
+  source: 'charge' | 'order' | 'workflow' | 'refund';
+  reference?: string;
+  createdAt: string;
+}
+
+/** The record of a charge under its budget: the history, and what the audit sums. */
+export function chargeRecordPut(tableName: string, charge: Charge) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        pk: budgetKey(charge.budgetId).pk,
+        sk: `CHARGE#${charge.id}`,
+        type: 'budget-charge',
+        ...charge,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * Commits `compose`'s legs (ledger, orders, ...) together with the budget's leg in one
+ * transaction, then records any alert the charge crossed. The first attempt is the fast plan;
+ * when its conditions fail, the budget the failure returned is planned from and written on
+ * condition that it is unchanged, a bounded number of times.
+ */
+export async function commitWithBudget<T>(
+  deps: BudgetDeps,
+  input: BudgetChargeInput & { payerId: string },
+  compose: (tx: Transaction, now: Date) => T,
+  idempotency?: Idempotency<T>,
+): Promise<T> {
+  let seen: Budget | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const now = deps.clock.now();
+    const plan = planCharge(input, seen, now);
+    const tx = new Transaction(deps.table).add(
+      budgetChargeLeg(deps.table.name, input, plan, now),
+      (item) => new BudgetChangedError(item),
+    );
+    if (plan.kind === 'informed' && plan.reset) tx.add(periodHistoryPut(deps.table.name, plan.from));
+    const result = compose(tx, now);
+    tx.idempotent(idempotency, result, now);
+    try {
+      await commitFreeingExpiredHolds(deps, tx, input.payerId);
+    } catch (error) {
+      if (!(error instanceof BudgetChangedError)) throw error;
+      if (!error.item) throw new BudgetNotFoundError();
+      if (attempt >= MAX_PLANS) throw new UnavailableError('The budget is changing too fast, retry shortly');
+      seen = budgetOf(error.item);
+      continue;
+    }
+    await recordChargeAlerts(deps, input.budgetId, plan, now);
+    return result;
+  }
+}
+
+/** The old period's figures, kept when a monthly budget starts a new month. */
+function periodHistoryPut(tableName: string, budget: Budget) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        pk: budgetKey(budget.id).pk,
+        sk: `PERIOD#${budget.periodKey}`,
+        type: 'budget-period',
+        periodKey: budget.periodKey,
+        limit: budget.limit,
+        spent: budget.spent,
+        categorySpent: budget.categorySpent,
+        memberSpent: budget.memberSpent,
+      },
+    },
+  };
+}
+
+async function recordChargeAlerts(
+  deps: BudgetDeps,
+  budgetId: string,
+  plan: ChargePlan,
+  now: Date,
+): Promise<void> {
+  if (plan.kind !== 'informed') return;
+  for (const threshold of plan.crossed) {
+    await recordAlert(
+      deps.table,
+      deps.publish,
+      thresholdAlert(budgetId, plan.periodKey, threshold, plan.spent, plan.limit, now),
+    );
+  }
+  if (plan.limit !== plan.limitBefore) {
+    await recordAlert(
+      deps.table,
+      deps.publish,
+      {
+        ...thresholdAlert(budgetId, plan.periodKey, 0, plan.spent, plan.limit, now),
+        kind: 'expansion',
+        threshold: null,
+        severity: 'warning',
+        previousLimit: plan.limitBefore,
+      },
+      'auto',
+    );
+  }
+  if (plan.suspend) {
+    await recordAlert(
+      deps.table,
+      deps.publish,
+      {
+        ...thresholdAlert(
+          budgetId,
+          plan.periodKey,
+          plan.from.suspendAtPercent ?? 0,
+          plan.spent,
+          plan.limit,
+          now,
+        ),
+        kind: 'suspended',
+        severity: 'emergency',
+      },
+      'charge',
+    );
+  }
+}
+
+/** A member's direct charge: their balance to `revenue`, the budget's figures up, in one transaction. */
+export function chargeBudget(
+  deps: BudgetDeps,
+  input: BudgetChargeInput & { description?: string },
+  idempotency?: Idempotency<Charge>,
+): Promise<Charge> {
+  return commitWithBudget(
+    deps,
+    { ...input, payerId: input.memberId },
+    (tx, now) => {
+      const posting = new Posting(now);
+      const transfer = posting.move({
+        from: input.memberId,
+        to: 'revenue',
+        amount: input.amount,
+        reason: 'budget_charge',
+        reference: input.budgetId,
+      });
+      const charge: Charge = {
+        id: transfer.id,
+        budgetId: input.budgetId,
+        memberId: input.memberId,
+        category: input.category,
+        amount: input.amount,
+        ...(input.description ? { description: input.description } : {}),
+        source: 'charge',
+        createdAt: transfer.createdAt,
+      };
+      posting.applyTo(tx, deps.table.name);
+      tx.add(chargeRecordPut(deps.table.name, charge));
+      return charge;
+    },
+    idempotency,
+  );
+}
+
+export function listCharges(
+  deps: BudgetDeps,
+  budgetId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<Charge>> {
+  return queryPage(
+    deps.table,
+    {
+      partitionKeyName: 'pk',
+      partitionKey: budgetKey(budgetId).pk,
+      sortKeyCondition: { expression: 'begins_with(sk, :charge)', values: { ':charge': 'CHARGE#' } },
+      newestFirst: true,
+    },
+    page,
+    (item) => ({
+      id: String(item.id),
+      budgetId,
+      memberId: String(item.memberId),
+      category: String(item.category),
+      amount: BigInt(item.amount as bigint),
+      ...(item.description ? { description: String(item.description) } : {}),
+      source: item.source as Charge['source'],
+      ...(item.reference ? { reference: String(item.reference) } : {}),
+      createdAt: String(item.createdAt),
+    }),
+  );
+}

@@ -1,0 +1,166 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { epochSeconds } from '#platform/clock.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '#platform/errors.js';
+import type { Principal } from '#platform/http/principal.js';
+import { newId } from '#platform/ids.js';
+import type { Micro } from '#platform/money.js';
+import { recordAlert, thresholdAlert } from './alerts.js';
+import { budgetKey } from './budget.js';
+import type { BudgetDeps } from './budget-deps.js';
+import { changeBudget, getBudget } from './manage.js';
+
+/** A member's request for more budget; it lapses after 30 minutes, as in the original. */
+export const EXPANSION_REQUEST_TTL_SECONDS = 30 * 60;
+
+export type ExpansionStatus = 'pending' | 'approved' | 'denied' | 'expired';
+
+export interface ExpansionRequest {
+  id: string;
+  budgetId: string;
+  requestedBy: string;
+  amount: Micro;
+  reason: string;
+  status: ExpansionStatus;
+  expiresAt: string;
+  createdAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+}
+
+const requestKey = (budgetId: string, id: string) => ({ pk: budgetKey(budgetId).pk, sk: `EXPANSION#${id}` });
+
+function requestOf(item: Record<string, unknown>, now: Date): ExpansionRequest {
+  const stored = item.status as ExpansionStatus;
+  const lapsed = stored === 'pending' && Date.parse(String(item.expiresAt)) <= now.getTime();
+  return {
+    id: String(item.id),
+    budgetId: String(item.budgetId),
+    requestedBy: String(item.requestedBy),
+    amount: BigInt(item.amount as bigint),
+    reason: String(item.reason),
+    status: lapsed ? 'expired' : stored,
+    expiresAt: String(item.expiresAt),
+    createdAt: String(item.createdAt),
+    ...(item.decidedBy ? { decidedBy: String(item.decidedBy), decidedAt: String(item.decidedAt) } : {}),
+  };
+}
+
+export async function requestExpansion(
+  deps: BudgetDeps,
+  budgetId: string,
+  principal: Principal,
+  input: { amount: Micro; reason: string },
+): Promise<ExpansionRequest> {
+  const budget = await getBudget(deps, budgetId, principal);
+  if (!(principal.userId in budget.members))
+    throw new ForbiddenError('Only members may ask to expand a budget');
+  const now = deps.clock.now();
+  const request: ExpansionRequest = {
+    id: newId('exp'),
+    budgetId,
+    requestedBy: principal.userId,
+    amount: input.amount,
+    reason: input.reason,
+    status: 'pending',
+    expiresAt: new Date(now.getTime() + EXPANSION_REQUEST_TTL_SECONDS * 1000).toISOString(),
+    createdAt: now.toISOString(),
+  };
+  await deps.table.doc.send(
+    new PutCommand({
+      TableName: deps.table.name,
+      Item: {
+        ...requestKey(budgetId, request.id),
+        type: 'expansion-request',
+        ...request,
+        expiresAtEpoch: epochSeconds(new Date(request.expiresAt)),
+      },
+    }),
+  );
+  return request;
+}
+
+export async function listExpansions(
+  deps: BudgetDeps,
+  budgetId: string,
+  principal: Principal,
+): Promise<ExpansionRequest[]> {
+  await getBudget(deps, budgetId, principal);
+  const { Items = [] } = await deps.table.doc.send(
+    new QueryCommand({
+      TableName: deps.table.name,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :expansion)',
+      ExpressionAttributeValues: { ':pk': budgetKey(budgetId).pk, ':expansion': 'EXPANSION#' },
+    }),
+  );
+  const now = deps.clock.now();
+  return Items.map((item) => requestOf(item, now));
+}
+
+/** The owner or an admin decides; approval raises the limit in the same transaction as the decision. */
+export async function decideExpansion(
+  deps: BudgetDeps,
+  budgetId: string,
+  requestId: string,
+  principal: Principal,
+  decision: 'approved' | 'denied',
+): Promise<ExpansionRequest> {
+  const now = deps.clock.now();
+  const { Item } = await deps.table.doc.send(
+    new GetCommand({
+      TableName: deps.table.name,
+      Key: requestKey(budgetId, requestId),
+      ConsistentRead: true,
+    }),
+  );
+  await getBudget(deps, budgetId, principal); // 404 before 409 for those who may not see the budget
+  if (!Item) throw new NotFoundError('expansion request');
+  const request = requestOf(Item, now);
+  if (request.status !== 'pending') {
+    throw new ConflictError('expansion_not_pending', `The request is ${request.status}`);
+  }
+  let previousLimit = 0n;
+  const budget = await changeBudget(
+    deps,
+    budgetId,
+    principal,
+    (current, tx) => {
+      tx.add(
+        {
+          Update: {
+            TableName: deps.table.name,
+            Key: requestKey(budgetId, requestId),
+            UpdateExpression: 'SET #status = :decision, decidedBy = :by, decidedAt = :now',
+            ConditionExpression: '#status = :pending AND expiresAtEpoch > :epoch',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':decision': decision,
+              ':by': principal.userId,
+              ':now': now.toISOString(),
+              ':pending': 'pending',
+              ':epoch': epochSeconds(now),
+            },
+          },
+        },
+        () => new ConflictError('expansion_not_pending', 'The request was decided already or has expired'),
+      );
+      previousLimit = current.limit;
+      return decision === 'approved' ? { ...current, limit: current.limit + request.amount } : current;
+    },
+    { allowAdmin: true },
+  );
+  if (decision === 'approved') {
+    await recordAlert(
+      deps.table,
+      deps.publish,
+      {
+        ...thresholdAlert(budgetId, budget.periodKey, 0, budget.spent, budget.limit, now),
+        kind: 'expansion',
+        threshold: null,
+        severity: 'warning',
+        previousLimit,
+      },
+      requestId,
+    );
+  }
+  return { ...request, status: decision, decidedBy: principal.userId, decidedAt: now.toISOString() };
+}

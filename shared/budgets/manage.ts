@@ -1,0 +1,254 @@
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, ForbiddenError, ValidationError } from '#platform/errors.js';
+import type { Principal } from '#platform/http/principal.js';
+import type { Idempotency } from '#platform/idempotency.js';
+import { newId } from '#platform/ids.js';
+import type { Micro } from '#platform/money.js';
+import { Transaction } from '#platform/transaction.js';
+import { requireUser } from '#shared/ledger/ledger.js';
+import {
+  type Budget,
+  budgetKey,
+  budgetOf,
+  type CategoryConfig,
+  membershipKey,
+  type Period,
+  periodKeyOf,
+} from './budget.js';
+import type { BudgetDeps } from './budget-deps.js';
+import { budgetItem } from './budget-item.js';
+import { BudgetChangedError, BudgetClosedError, BudgetNotFoundError } from './errors.js';
+import { DEFAULT_THRESHOLDS } from './thresholds.js';
+
+/** At most this many members: a membership change is one transaction (at most 100 items). */
+export const MAX_MEMBERS = 50;
+
+export interface NewBudget {
+  ownerId: string;
+  name: string;
+  total: Micro;
+  categories?: Record<string, { allocation: Micro; enforcement?: CategoryConfig['enforcement'] }>;
+  alertThresholds?: number[];
+  autoExpand?: { enabled: boolean; maxExpansion: Micro };
+  members?: { userId: string; cap?: Micro }[];
+  period?: Period;
+  suspendAtPercent?: number;
+}
+
+export async function createBudget(
+  deps: BudgetDeps,
+  input: NewBudget,
+  idempotency?: Idempotency<Budget>,
+): Promise<Budget> {
+  const now = deps.clock.now();
+  const period = input.period ?? 'none';
+  const members: Budget['members'] = { [input.ownerId]: { cap: null } };
+  for (const member of input.members ?? []) members[member.userId] = { cap: member.cap ?? null };
+  if (Object.keys(members).length > MAX_MEMBERS) {
+    throw new ValidationError([{ path: 'body.members', message: `at most ${MAX_MEMBERS} members` }]);
+  }
+  const budget: Budget = {
+    id: newId('bud'),
+    ownerId: input.ownerId,
+    name: input.name,
+    status: 'active',
+    period,
+    periodKey: periodKeyOf(period, now),
+    total: input.total,
+    limit: input.total,
+    spent: 0n,
+    reserved: 0n,
+    autoExpand: input.autoExpand ?? { enabled: false, maxExpansion: 0n },
+    alertThresholds: [...(input.alertThresholds ?? DEFAULT_THRESHOLDS)].sort((a, b) => a - b),
+    suspendAtPercent: input.suspendAtPercent ?? null,
+    categories: Object.fromEntries(
+      Object.entries(input.categories ?? {}).map(([slug, c]) => [
+        slug,
+        { allocation: c.allocation, enforcement: c.enforcement ?? 'soft' },
+      ]),
+    ),
+    categorySpent: {},
+    members,
+    memberSpent: {},
+    version: 1n,
+    createdAt: now.toISOString(),
+  };
+  const tx = new Transaction(deps.table).add({
+    Put: {
+      TableName: deps.table.name,
+      Item: budgetItem(budget),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  });
+  for (const userId of Object.keys(members)) {
+    if (userId !== input.ownerId) requireUser(tx, deps, userId, 'body.members');
+    tx.add({
+      Put: { TableName: deps.table.name, Item: { ...membershipKey(userId, budget.id), budgetId: budget.id } },
+    });
+  }
+  await tx.idempotent(idempotency, budget, now).commit(deps.retry);
+  return budget;
+}
+
+async function readBudget(deps: BudgetDeps, budgetId: string): Promise<Budget | undefined> {
+  const { Item } = await deps.table.doc.send(
+    new GetCommand({ TableName: deps.table.name, Key: budgetKey(budgetId), ConsistentRead: true }),
+  );
+  return Item ? budgetOf(Item) : undefined;
+}
+
+/** A budget its members (and admins) may read; to anyone else it does not exist. */
+export async function getBudget(deps: BudgetDeps, budgetId: string, principal: Principal): Promise<Budget> {
+  const budget = await readBudget(deps, budgetId);
+  if (!budget || (principal.role !== 'admin' && !(principal.userId in budget.members)))
+    throw new BudgetNotFoundError();
+  return budget;
+}
+
+/** The budgets the user owns or belongs to. */
+export async function listBudgets(deps: BudgetDeps, userId: string): Promise<Budget[]> {
+  const { Items = [] } = await deps.table.doc.send(
+    new QueryCommand({
+      TableName: deps.table.name,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :budget)',
+      ExpressionAttributeValues: { ':pk': `MEMBER#${userId}`, ':budget': 'BUDGET#' },
+    }),
+  );
+  if (Items.length === 0) return [];
+  const budgets: Budget[] = [];
+  for (let i = 0; i < Items.length; i += 100) {
+    const keys = Items.slice(i, i + 100).map((item) => budgetKey(String(item.budgetId)));
+    const { Responses = {} } = await deps.table.doc.send(
+      new BatchGetCommand({ RequestItems: { [deps.table.name]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    budgets.push(...(Responses[deps.table.name] ?? []).map(budgetOf));
+  }
+  return budgets.filter((b) => userId in b.members).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * Owner changes: read, change, and write the whole budget back on condition that nothing
+ * changed meanwhile (its version); a concurrent charge makes it try again.
+ */
+export async function changeBudget(
+  deps: BudgetDeps,
+  budgetId: string,
+  principal: Principal,
+  change: (budget: Budget, tx: Transaction) => Budget,
+  options: { allowAdmin?: boolean; allowClosed?: boolean } = {},
+): Promise<Budget> {
+  for (let attempt = 1; attempt <= 8; attempt++) {
+    const current = await getBudget(deps, budgetId, principal);
+    const mayChange =
+      current.ownerId === principal.userId || (options.allowAdmin && principal.role === 'admin');
+    if (!mayChange) throw new ForbiddenError('Only the owner of the budget may change it');
+    if (current.status === 'closed' && !options.allowClosed) throw new BudgetClosedError();
+    const tx = new Transaction(deps.table);
+    const next = { ...change(current, tx), version: current.version + 1n };
+    tx.add(
+      {
+        Put: {
+          TableName: deps.table.name,
+          Item: budgetItem(next),
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': current.version },
+        },
+      },
+      () => new BudgetChangedError(undefined),
+    );
+    try {
+      await tx.commit(deps.retry);
+      return next;
+    } catch (error) {
+      if (!(error instanceof BudgetChangedError)) throw error;
+    }
+  }
+  throw new BudgetChangedError(undefined);
+}
+
+export function setMember(
+  deps: BudgetDeps,
+  budgetId: string,
+  principal: Principal,
+  userId: string,
+  cap: Micro | null,
+) {
+  return changeBudget(deps, budgetId, principal, (budget, tx) => {
+    if (!(userId in budget.members)) {
+      if (Object.keys(budget.members).length >= MAX_MEMBERS) {
+        throw new ValidationError([
+          { path: 'params.userId', message: `a budget has at most ${MAX_MEMBERS} members` },
+        ]);
+      }
+      requireUser(tx, deps, userId, 'params.userId');
+      tx.add({ Put: { TableName: deps.table.name, Item: { ...membershipKey(userId, budgetId), budgetId } } });
+    }
+    return { ...budget, members: { ...budget.members, [userId]: { cap } } };
+  });
+}
+
+export function removeMember(deps: BudgetDeps, budgetId: string, principal: Principal, userId: string) {
+  return changeBudget(deps, budgetId, principal, (budget, tx) => {
+    if (userId === budget.ownerId) {
+      throw new ValidationError([{ path: 'params.userId', message: 'the owner is always a member' }]);
+    }
+    if (!(userId in budget.members)) throw new BudgetNotFoundError();
+    tx.add({ Delete: { TableName: deps.table.name, Key: membershipKey(userId, budgetId) } });
+    const { [userId]: _removed, ...members } = budget.members;
+    return { ...budget, members };
+  });
+}
+
+export interface BudgetChanges {
+  name?: string;
+  total?: Micro;
+  categories?: Record<string, { allocation: Micro; enforcement?: CategoryConfig['enforcement'] }>;
+  alertThresholds?: number[];
+  autoExpand?: { enabled: boolean; maxExpansion: Micro };
+  suspendAtPercent?: number | null;
+  /** `active` resumes a suspended budget. */
+  status?: 'active';
+}
+
+export function updateBudget(
+  deps: BudgetDeps,
+  budgetId: string,
+  principal: Principal,
+  changes: BudgetChanges,
+) {
+  return changeBudget(deps, budgetId, principal, (budget) => {
+    const total = changes.total ?? budget.total;
+    return {
+      ...budget,
+      name: changes.name ?? budget.name,
+      total,
+      // Expansions stay on top of the new total.
+      limit: budget.limit + (total - budget.total),
+      categories: changes.categories
+        ? Object.fromEntries(
+            Object.entries(changes.categories).map(([slug, c]) => [
+              slug,
+              { allocation: c.allocation, enforcement: c.enforcement ?? 'soft' },
+            ]),
+          )
+        : budget.categories,
+      alertThresholds: changes.alertThresholds
+        ? [...changes.alertThresholds].sort((a, b) => a - b)
+        : budget.alertThresholds,
+      autoExpand: changes.autoExpand ?? budget.autoExpand,
+      suspendAtPercent:
+        changes.suspendAtPercent === undefined ? budget.suspendAtPercent : changes.suspendAtPercent,
+      status: changes.status ?? budget.status,
+    };
+  });
+}
+
+/** Closing ends all spending; a budget with reservations of running work cannot close yet. */
+export function closeBudget(deps: BudgetDeps, budgetId: string, principal: Principal) {
+  return changeBudget(deps, budgetId, principal, (budget) => {
+    if (budget.reserved > 0n) {
+      throw new ConflictError('budget_in_use', 'Running workflows still hold reservations on this budget');
+    }
+    return { ...budget, status: 'closed' };
+  });
+}

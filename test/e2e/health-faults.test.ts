@@ -1,0 +1,133 @@
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsClients } from '../support/resources.js';
+import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+
+/** Faults seen for what they are: a dead letter, books that no longer balance, an expired hold. */
+let t: TestRuntime;
+
+interface Check {
+  name: string;
+  status: string;
+  detail: string;
+}
+interface Report {
+  status: string;
+  score: number;
+  components: Check[];
+  dependencies: Check[];
+  integrations: Check[];
+}
+
+const sqs = awsClients().sqs;
+let keys = 0;
+const idem = () => ({ 'idempotency-key': `health-${++keys}-${Math.random()}` });
+
+async function sweepNow(): Promise<Report> {
+  const response = await t.api('POST', '/v1/health/sweeps', { key: t.adminKey });
+  expect(response.status).toBe(201);
+  return response.body;
+}
+const checkOf = (report: Report, name: string): Check => {
+  const found = [...report.components, ...report.dependencies, ...report.integrations].find(
+    (check) => check.name === name,
+  );
+  if (!found) throw new Error(`no check ${name} in ${JSON.stringify(report)}`);
+  return found;
+};
+const account = async (key: string) => (await t.api('GET', '/v1/accounts/me', { key })).body;
+const audit = async () => (await t.api('GET', '/v1/ledger/audit', { key: t.adminKey })).body;
+
+/** Adds to an account item's figures behind the ledger's back, as a bug or a hand edit would. */
+const tamper = (userId: string, micro: bigint) =>
+  t.table.doc.send(
+    new UpdateCommand({
+      TableName: t.table.name,
+      Key: { pk: `ACCOUNT#${userId}`, sk: 'ACCOUNT' },
+      UpdateExpression: 'ADD balance :delta, available :delta',
+      ExpressionAttributeValues: { ':delta': micro },
+    }),
+  );
+
+beforeAll(async () => {
+  t = await startTestRuntime(import.meta.filename);
+});
+
+afterAll(async () => {
+  await t.stop();
+});
+
+describe('Health: a message parked in a DLQ', () => {
+  it('is reported degraded with the queue name until it is dealt with', async () => {
+    const dlqUrl = t.runtime.resources.queueUrls['notifications-dlq']!;
+    await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{"lost":true}' }));
+
+    const report = await sweepNow();
+    expect(checkOf(report, 'sqs:notifications-dlq')).toMatchObject({ status: 'degraded' });
+    expect(checkOf(report, 'sqs:notifications-dlq').detail).toContain('notifications-dlq');
+    expect(checkOf(report, 'dlqs-empty')).toMatchObject({ status: 'degraded' });
+    expect(checkOf(report, 'dlqs-empty').detail).toContain('notifications-dlq holds 1');
+    expect(checkOf(report, 'sqs:notifications').status).toBe('healthy');
+    // Components 100 %, dependencies 3.5 of 4, integrations 2.5 of 3: (100 + 87.5 + 83.3) / 3.
+    expect(report).toMatchObject({ status: 'degraded', score: 90.3 });
+
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    for (const message of Messages) {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle! }));
+    }
+    const after = await sweepNow();
+    expect(checkOf(after, 'dlqs-empty').status).toBe('healthy');
+    expect(after.status).toBe('ok');
+  });
+});
+
+describe('Health: books that no longer balance', () => {
+  it('reports the ledger invariants down, naming the negative account and the sum', async () => {
+    const user = await t.newUser();
+    await t.grant(user.id, '10');
+    await tamper(user.id, -15_000_000n); // 10.00 -> -5.00, and the books no longer sum to zero
+
+    const report = await sweepNow();
+    const invariants = checkOf(report, 'ledger-invariants');
+    expect(invariants.status).toBe('down');
+    expect(invariants.detail).toContain('sum to -15.00, not 0');
+    expect(invariants.detail).toContain(`negative user balance: ${user.id} (balance -5.00, available -5.00)`);
+    expect(report.status).toBe('degraded');
+
+    await tamper(user.id, 15_000_000n);
+    expect(checkOf(await sweepNow(), 'ledger-invariants').status).toBe('healthy');
+  });
+});
+
+describe('Health: a hold past its expiry', () => {
+  it('is resolved by the sweep, reported once, and the books stay exact', async () => {
+    const owner = await t.newUser();
+    await t.grant(owner.id, '10');
+    const hold = await t.api('POST', '/v1/holds', {
+      key: owner.key,
+      body: { amount: '4', expiresInSeconds: 1 },
+      headers: idem(),
+    });
+    expect(hold.status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    const report = await sweepNow();
+    expect(checkOf(report, 'ledger-expired-holds')).toMatchObject({
+      status: 'healthy',
+      detail: 'resolved 1 hold(s) past their expiry',
+    });
+    expect(checkOf(report, 'ledger-invariants').status).toBe('healthy');
+    const resolved = (await t.api('GET', `/v1/holds/${hold.body.id}`, { key: owner.key })).body;
+    expect(resolved).toMatchObject({ status: 'expired', resolvedAt: expect.any(String) });
+    expect(await account(owner.key)).toMatchObject({ balance: '10.00', held: '0.00', available: '10.00' });
+    expect((await audit()).sumOfBalances).toBe('0.00');
+
+    // Resolved for good: the next sweep finds nothing left to resolve.
+    expect(checkOf(await sweepNow(), 'ledger-expired-holds').detail).toBe(
+      'no hold past its expiry left unresolved',
+    );
+  });
+});

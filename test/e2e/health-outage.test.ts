@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../support/http.js';
+import { type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process.js';
+
+/**
+ * A stopped local AWS. The test run shares one local AWS, so this runtime runs as its own
+ * process without AWS_ENDPOINT_URL: it starts a moto of its own, and only that one is stopped.
+ */
+let runtime: RuntimeProcess;
+let api: ReturnType<typeof apiClient>;
+
+const eventually = async <T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000) => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+};
+
+const withDeadline = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: no end within ${ms} ms`)), ms),
+    ),
+  ]);
+
+/** The runtime's own moto: the port from its banner, the pid from `ss`, checked to be its child. */
+function ownLocalAwsPid(): number {
+  const banner = runtime.output.find((line) => line.includes('(moto, started by npm start)'));
+  const port = banner && /local AWS\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(banner)?.[1];
+  if (!port) throw new Error(`the runtime did not start its own local AWS:\n${runtime.output.join('\n')}`);
+  const listening = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+  const pid = Number(/pid=(\d+)/.exec(listening)?.[1]);
+  const parent = existsSync(`/proc/${pid}/stat`)
+    ? Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1])
+    : undefined;
+  if (!pid || parent !== runtime.pid) {
+    throw new Error(`port ${port} is not held by a child of the runtime (${runtime.pid}): ${listening}`);
+  }
+  return pid;
+}
+
+interface SweepLog {
+  message: string;
+  status: string;
+  score: number;
+  unwell: { name: string; status: string }[];
+}
+
+const sweepLogs = (): SweepLog[] =>
+  runtime.output
+    .filter((line) => line.startsWith('{') && line.includes('"health sweep"'))
+    .map((line) => JSON.parse(line) as SweepLog);
+
+beforeAll(async () => {
+  runtime = await startRuntimeProcess(import.meta.filename, {
+    AWS_ENDPOINT_URL: undefined,
+    PRSM_SCHEDULE_INTERVAL_SECONDS: '1',
+  });
+  api = apiClient(runtime.url);
+});
+
+afterAll(async () => {
+  if (runtime) expect(await withDeadline(runtime.stop(), 20_000, 'runtime stop')).toBe(0);
+});
+
+describe('Health: a stopped local AWS', () => {
+  it('is reported down by the sweep, GET /v1/health answers 503, and the runtime keeps running', async () => {
+    await eventually(async () => ((await api('GET', '/v1/health')).body.status === 'ok' ? true : undefined));
+    const before = sweepLogs().length;
+
+    process.kill(ownLocalAwsPid(), 'SIGKILL');
+
+    // The schedule (every second) sweeps against the dead endpoint: logged, not stored.
+    const down = await eventually(() =>
+      sweepLogs()
+        .slice(before)
+        .find((log) => log.status === 'down'),
+    );
+    expect(down.score).toBe(0);
+    const unwell = Object.fromEntries(down.unwell.map((check) => [check.name, check.status]));
+    expect(unwell).toMatchObject({
+      dynamodb: 'down',
+      s3: 'down',
+      'sqs:notifications': 'down',
+      'sqs:notifications-dlq': 'down',
+      identity: 'down',
+      ledger: 'down',
+      'ledger-invariants': 'down',
+    });
+
+    const verdict = await api('GET', '/v1/health');
+    expect(verdict.status).toBe(503);
+    expect(verdict.body.status).toBe('down');
+    expect(verdict.headers.get('retry-after')).toBeTruthy();
+    expect(runtime.alive()).toBe(true);
+  });
+});
