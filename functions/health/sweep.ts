@@ -19,8 +19,9 @@ let deps: SweepDeps | undefined;
 
 /** Created on first use and kept for the container's life, like the SDK clients. */
 function sweepDeps(): SweepDeps {
+  if (deps) return deps;
   const { BUCKET_NAME, QUEUE_URLS, STAGE } = config();
-  deps ??= {
+  deps = {
     table: table(),
     clock: systemClock,
     retry: defaultRetry,

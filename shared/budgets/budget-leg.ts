@@ -30,6 +30,7 @@ export function budgetChargeLeg(
     '#mr': memberRoomAttr(input.memberId),
     '#member': input.memberId,
   };
+  const fromReserved = input.fromReserved ?? 0n;
   const common = {
     TableName: tableName,
     Key: budgetKey(input.budgetId),
@@ -40,17 +41,22 @@ export function budgetChargeLeg(
       Update: {
         ...common,
         UpdateExpression:
-          'SET spent = spent + :a, remaining = remaining - :a, untilNextAlert = untilNextAlert - :a, ' +
-          'expansionHeadroom = expansionHeadroom - :a, version = version + :one, updatedAt = :now, ' +
+          'SET spent = spent + :a, reserved = reserved - :r, remaining = remaining - :a + :r, ' +
+          'untilNextAlert = untilNextAlert - :a, expansionHeadroom = expansionHeadroom - :a + :r, ' +
+          'version = version + :one, updatedAt = :now, ' +
           '#cs = if_not_exists(#cs, :zero) + :a, #cr = if_not_exists(#cr, :unbounded) - :a, ' +
           '#ms = if_not_exists(#ms, :zero) + :a, #mr = if_not_exists(#mr, :unbounded) - :a',
         ConditionExpression:
-          '#status = :active AND periodKey IN (:none, :month) AND remaining >= :a AND untilNextAlert > :a ' +
+          '#status = :active AND periodKey IN (:none, :month) AND remaining >= :need AND reserved >= :r ' +
+          'AND untilNextAlert > :a ' +
           'AND attribute_exists(members.#member) AND (attribute_not_exists(#cr) OR #cr >= :a) ' +
           'AND (attribute_not_exists(#mr) OR #mr >= :a)',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: {
           ':a': input.amount,
+          ':r': fromReserved,
+          // Reserved money was already counted against the limit: only the excess needs room.
+          ':need': input.amount > fromReserved ? input.amount - fromReserved : 0n,
           ':one': 1n,
           ':zero': 0n,
           ':unbounded': UNBOUNDED,
@@ -73,6 +79,7 @@ export function budgetChargeLeg(
     ':one': 1n,
     ':now': now.toISOString(),
     ':spent': plan.spent,
+    ':reserved': plan.reserved,
     ':remaining': plan.remaining,
     ':limit': plan.limit,
     ':until': plan.untilNextAlert,
@@ -89,6 +96,7 @@ export function budgetChargeLeg(
   };
   const sets = [
     'spent = :spent',
+    'reserved = :reserved',
     'remaining = :remaining',
     '#limit = :limit',
     'untilNextAlert = :until',

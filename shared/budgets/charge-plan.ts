@@ -14,6 +14,8 @@ export interface BudgetChargeInput {
   memberId: string;
   category: string;
   amount: Micro;
+  /** The part of the budget's reservation this charge uses up (a workflow phase paid from its hold). */
+  fromReserved?: Micro;
 }
 
 /**
@@ -32,6 +34,7 @@ export type ChargePlan =
       reset: boolean;
       spentBefore: Micro;
       spent: Micro;
+      reserved: Micro;
       limitBefore: Micro;
       limit: Micro;
       remaining: Micro;
@@ -77,7 +80,9 @@ export function planCharge(input: BudgetChargeInput, budget: Budget | undefined,
     );
   }
 
-  const committed = spentBefore + budget.reserved;
+  const reserved = budget.reserved - (input.fromReserved ?? 0n);
+  if (reserved < 0n) throw new Error(`budget ${budget.id} has less reserved than a charge uses`);
+  const committed = spentBefore + reserved;
   let limit = limitBefore;
   if (committed + amount > limitBefore) {
     const ceiling = budget.total + budget.autoExpand.maxExpansion;
@@ -98,7 +103,7 @@ export function planCharge(input: BudgetChargeInput, budget: Budget | undefined,
     crossedThresholds([budget.suspendAtPercent], limit, spentBefore, spent).length > 0;
   // Nothing special about this charge: the read-free plan's conditions will hold.
   if (!reset && limit === limitBefore && crossed.length === 0 && !suspend) return { kind: 'fast', periodKey };
-  const remaining = remainingOf({ limit, spent, reserved: budget.reserved });
+  const remaining = remainingOf({ limit, spent, reserved });
   return {
     kind: 'informed',
     from: budget,
@@ -106,11 +111,12 @@ export function planCharge(input: BudgetChargeInput, budget: Budget | undefined,
     reset,
     spentBefore,
     spent,
+    reserved,
     limitBefore,
     limit,
     remaining,
     expansionHeadroom: budget.autoExpand.enabled
-      ? budget.total + budget.autoExpand.maxExpansion - spent - budget.reserved
+      ? budget.total + budget.autoExpand.maxExpansion - spent - reserved
       : 0n,
     untilNextAlert: untilNextAlert(levels, limit, spent),
     crossed,

@@ -47,6 +47,20 @@ export const isDeadLetterQueue = (name: string): boolean => name.endsWith('-dlq'
  */
 const OLDEST_AGE_UNMEASURED = 'oldest message age not measured (a CloudWatch metric, not in the SQS API)';
 
+/** Messages waiting, and received but not yet deleted. */
+export async function queueCounts(sqs: SQSClient, url: string): Promise<{ depth: number; inFlight: number }> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    depth: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
+}
+
 /** A queue backing up is degraded; a DLQ holding any message is degraded too (work was lost). */
 export function queueCheck(sqs: SQSClient, name: string, url: string, backlogLimit = 1000): Check {
   const isDlq = isDeadLetterQueue(name);
@@ -54,14 +68,7 @@ export function queueCheck(sqs: SQSClient, name: string, url: string, backlogLim
     name: `sqs:${name}`,
     group: 'dependencies',
     run: async () => {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: url,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      const depth = Number(Attributes.ApproximateNumberOfMessages ?? 0);
-      const inFlight = Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+      const { depth, inFlight } = await queueCounts(sqs, url);
       const counts = `depth ${depth}, in flight ${inFlight}`;
       if (isDlq && depth + inFlight > 0) {
         return { status: 'degraded', detail: `dead letters in ${name}: ${counts}` };

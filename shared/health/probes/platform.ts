@@ -1,6 +1,5 @@
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Check } from '../check.js';
-import { dynamoCheck, isDeadLetterQueue, queueCheck, s3Check } from '../dependency-checks.js';
+import { dynamoCheck, isDeadLetterQueue, queueCheck, queueCounts, s3Check } from '../dependency-checks.js';
 import type { CapabilityProbes, ProbeDeps } from '../probe-deps.js';
 
 /** Messages waiting or in flight in every DLQ: each one is work that failed all its receives. */
@@ -12,16 +11,8 @@ function deadLettersCheck(deps: ProbeDeps): Check {
       const dlqs = Object.entries(deps.queueUrls).filter(([name]) => isDeadLetterQueue(name));
       const depths = await Promise.all(
         dlqs.map(async ([name, url]) => {
-          const { Attributes = {} } = await deps.sqs.send(
-            new GetQueueAttributesCommand({
-              QueueUrl: url,
-              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-            }),
-          );
-          const depth =
-            Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-            Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-          return { name, depth };
+          const { depth, inFlight } = await queueCounts(deps.sqs, url);
+          return { name, depth: depth + inFlight };
         }),
       );
       const holding = depths.filter(({ depth }) => depth > 0);
