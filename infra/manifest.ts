@@ -3,6 +3,7 @@ import { healthRoutes, healthSweepRoutes } from '#functions/health/contract.js';
 import { identityRoutes } from '#functions/identity/contract.js';
 import { ledgerRoutes } from '#functions/ledger/contract.js';
 import { platformRoutes } from '#functions/platform/contract.js';
+import { priceRoutes } from '#functions/prices/contract.js';
 import { type RouteSpec, routeKey } from '#platform/http/route.js';
 
 /**
@@ -97,10 +98,10 @@ export const functions: FunctionSpec[] = [
   {
     id: 'budgets-api',
     entry: 'functions/budgets/api.ts',
-    description: 'Budgets: members, charges, alerts, expansions',
+    description: 'Budgets: members, charges, alerts, expansions; the price list and cost estimates',
     memoryMb: 1024,
     timeoutSeconds: 15,
-    triggers: [{ kind: 'http', routes: budgetRoutes }],
+    triggers: [{ kind: 'http', routes: [...budgetRoutes, ...priceRoutes] }],
     access: { table: 'readwrite', sendsTo: ['notifications'] },
   },
   {

@@ -1,3 +1,4 @@
+import { priceBindings } from '#functions/prices/bindings.js';
 import { bind, httpFunction, idempotent } from '#platform/http/http-function.js';
 import { listAlerts } from '#shared/budgets/alerts.js';
 import type { Budget } from '#shared/budgets/budget.js';
@@ -36,6 +37,7 @@ const chargeAnswer = (charge: Charge) => ({ status: 201, body: chargeView(charge
 const all = <T>(items: T[]) => ({ items, nextCursor: null });
 
 export const handler = httpFunction([
+  ...priceBindings,
   bind(createBudgetRoute, async (request) => {
     const input = { ownerId: request.principal.userId, ...request.body };
     return budgetAnswer(201)(await createBudget(budgetDeps(), input, idempotent(request, budgetAnswer(201))));

@@ -1,0 +1,32 @@
+import { systemClock } from '#platform/clock.js';
+import { bind } from '#platform/http/http-function.js';
+import { formatFtns } from '#platform/money.js';
+import { table } from '#platform/table.js';
+import { PHASES } from '#shared/prices/phases.js';
+import { getPriceList, type PriceList, setPrice } from '#shared/prices/price-list.js';
+import { listPricesRoute, setPriceRoute } from './contract.js';
+
+const priceView = (component: string, prices: PriceList) => {
+  const phase = PHASES.find((p) => p.components.includes(component));
+  return {
+    component,
+    price: formatFtns(prices[component] ?? 0n),
+    phase: phase?.id ?? '',
+    category: phase?.category ?? '',
+  };
+};
+
+/** The price list's routes, served by the budgets function (estimates read the same list). */
+export const priceBindings = [
+  bind(listPricesRoute, async () => {
+    const prices = await getPriceList(table());
+    return {
+      status: 200,
+      body: { items: Object.keys(prices).map((c) => priceView(c, prices)), nextCursor: null },
+    };
+  }),
+  bind(setPriceRoute, async ({ params, body, principal }) => {
+    await setPrice(table(), params.component, body.price, principal.userId, systemClock);
+    return { status: 200, body: priceView(params.component, await getPriceList(table())) };
+  }),
+];

@@ -1,0 +1,35 @@
+import * as z from 'zod';
+import { defineRoute } from '#platform/http/route.js';
+import { amountSchema } from '#platform/money.js';
+import { ftns } from '#platform/schemas.js';
+
+export const priceSchema = z
+  .object({ component: z.string(), price: ftns, phase: z.string(), category: z.string() })
+  .meta({ id: 'ComponentPrice' });
+
+export const listPricesRoute = defineRoute({
+  method: 'GET',
+  path: '/v1/prices',
+  access: 'user',
+  summary: 'The price of every workflow component',
+  tags: ['prices'],
+  responses: {
+    200: {
+      description: 'The price list',
+      schema: z.object({ items: z.array(priceSchema), nextCursor: z.null() }),
+    },
+  },
+});
+
+export const setPriceRoute = defineRoute({
+  method: 'PUT',
+  path: '/v1/prices/{component}',
+  access: 'admin',
+  summary: "Change a component's price",
+  tags: ['prices'],
+  params: z.object({ component: z.string().regex(/^[A-Za-z]{1,64}$/, 'must be a component name') }),
+  body: z.strictObject({ price: amountSchema }),
+  responses: { 200: { description: 'The component price', schema: priceSchema } },
+});
+
+export const priceRoutes = [listPricesRoute, setPriceRoute];

@@ -1,0 +1,52 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '#platform/clock.js';
+import { NotFoundError } from '#platform/errors.js';
+import type { Micro } from '#platform/money.js';
+import type { Table } from '#platform/table.js';
+import { DEFAULT_PRICES, type PhaseDefinition } from './phases.js';
+
+/** The price list: the defaults, overridden per component by admins. One small partition. */
+export type PriceList = Record<string, Micro>;
+
+const PARTITION = 'PRICES';
+
+export async function getPriceList(table: Table): Promise<PriceList> {
+  const { Items = [] } = await table.doc.send(
+    new QueryCommand({
+      TableName: table.name,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': PARTITION },
+      ConsistentRead: true,
+    }),
+  );
+  const prices: PriceList = { ...DEFAULT_PRICES };
+  for (const item of Items) prices[String(item.component)] = BigInt(item.price as bigint);
+  return prices;
+}
+
+export async function setPrice(
+  table: Table,
+  component: string,
+  price: Micro,
+  by: string,
+  clock: Clock,
+): Promise<void> {
+  if (!(component in DEFAULT_PRICES)) throw new NotFoundError('component');
+  await table.doc.send(
+    new PutCommand({
+      TableName: table.name,
+      Item: {
+        pk: PARTITION,
+        sk: `COMPONENT#${component}`,
+        component,
+        price,
+        updatedBy: by,
+        updatedAt: clock.now().toISOString(),
+      },
+    }),
+  );
+}
+
+/** A phase's cost under a price list: the sum of its components' prices. */
+export const phaseCost = (phase: PhaseDefinition, prices: PriceList): Micro =>
+  phase.components.reduce((sum, component) => sum + (prices[component] ?? 0n), 0n);
