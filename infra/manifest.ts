@@ -124,7 +124,7 @@ export const functions: FunctionSpec[] = [
       { kind: 'schedule', rateMinutes: HEALTH_SWEEP_RATE_MINUTES },
       { kind: 'http', routes: healthSweepRoutes },
     ],
-    access: { table: 'readwrite', bucket: 'readwrite', watchesQueues: true },
+    access: { table: 'readwrite', bucket: 'readwrite', watchesQueues: true, sendsTo: ['notifications'] },
   },
   {
     id: 'notifications-consumer',

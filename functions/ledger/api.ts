@@ -2,6 +2,7 @@ import { NotFoundError } from '#platform/errors.js';
 import { bind, httpFunction, idempotent } from '#platform/http/http-function.js';
 import { isAdmin } from '#platform/http/principal.js';
 import { formatFtns } from '#platform/money.js';
+import { auditBudgets } from '#shared/budgets/audit.js';
 import { getUser } from '#shared/identity/users.js';
 import { auditLedger } from '#shared/ledger/audit.js';
 import type { Hold } from '#shared/ledger/holds.js';
@@ -74,7 +75,7 @@ export const handler = httpFunction([
     return holdAnswer(200)(await releaseHold(ledgerDeps(), input, idempotent(request, holdAnswer(200))));
   }),
   bind(getAudit, async () => {
-    const audit = await auditLedger(ledgerDeps());
+    const [audit, budgets] = await Promise.all([auditLedger(ledgerDeps()), auditBudgets(ledgerDeps())]);
     return {
       status: 200,
       body: {
@@ -85,7 +86,11 @@ export const handler = httpFunction([
           balance: formatFtns(row.balance),
           available: formatFtns(row.available),
         })),
-        budgetDrift: [],
+        budgetDrift: budgets.drift.map((d) => ({
+          budgetId: d.budgetId,
+          spent: formatFtns(d.spent),
+          ledger: formatFtns(d.ledger),
+        })),
         checkedAt: audit.checkedAt,
       },
     };

@@ -1,5 +1,6 @@
 import type { Check } from './check.js';
 import type { CapabilityProbes, ProbeDeps } from './probe-deps.js';
+import { budgetProbes } from './probes/budgets.js';
 import { identityProbes } from './probes/identity.js';
 import { ledgerProbes } from './probes/ledger.js';
 import { platformProbes } from './probes/platform.js';
@@ -8,7 +9,12 @@ import { platformProbes } from './probes/platform.js';
  * What a sweep checks: one entry per capability. A new capability adds its module under
  * `probes/` (its read path as a component, its rules as integrations) and one line here.
  */
-export const capabilityProbes: readonly CapabilityProbes[] = [platformProbes, identityProbes, ledgerProbes];
+export const capabilityProbes: readonly CapabilityProbes[] = [
+  platformProbes,
+  identityProbes,
+  ledgerProbes,
+  budgetProbes,
+];
 
 /** Every check of the given capabilities; two checks with one name would merge their metrics. */
 export function checksOf(deps: ProbeDeps, probes: readonly CapabilityProbes[] = capabilityProbes): Check[] {

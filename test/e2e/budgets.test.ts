@@ -335,3 +335,46 @@ describe('Budgets: suspension, hard categories, expansion requests, closing', ()
     expect((await budget(owner.key, created.id)).spent).toBe('0.00');
   });
 });
+
+describe('Budgets: audit and repair', () => {
+  it('reports a budget whose spent was altered in the table, and adds an alert a crash skipped', async () => {
+    const owner = await funded();
+    const created = await createBudget(owner.key, { name: 'Audited', total: '10' });
+    expect((await charge(owner.key, created.id, '6', 'x')).status).toBe(201);
+    // As if the process died between the charge and its alert: remove the alert, then drift the figures.
+    const { DeleteCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    await t.table.doc.send(
+      new DeleteCommand({
+        TableName: t.table.name,
+        Key: { pk: `BUDGET#${created.id}`, sk: 'ALERT#none#threshold#00050' },
+      }),
+    );
+    expect((await t.api('GET', `/v1/budgets/${created.id}/alerts`, { key: owner.key })).body.items).toEqual(
+      [],
+    );
+    const sweep = await t.api('POST', '/v1/health/sweeps', { key: t.adminKey });
+    const consistency = sweep.body.integrations.find(
+      (c: { name: string }) => c.name === 'budgets-consistency',
+    );
+    expect(consistency.status).toBe('healthy');
+    expect(consistency.detail).toContain('added 1 missing alert');
+    expect(
+      (await t.api('GET', `/v1/budgets/${created.id}/alerts`, { key: owner.key })).body.items,
+    ).toHaveLength(1);
+
+    await t.table.doc.send(
+      new UpdateCommand({
+        TableName: t.table.name,
+        Key: { pk: `BUDGET#${created.id}`, sk: 'BUDGET' },
+        UpdateExpression: 'SET spent = :s',
+        ExpressionAttributeValues: { ':s': 7_000_000n },
+      }),
+    );
+    const audit = await t.api('GET', '/v1/ledger/audit', { key: t.adminKey });
+    expect(audit.body.budgetDrift).toEqual([{ budgetId: created.id, spent: '7.00', ledger: '6.00' }]);
+    const after = await t.api('POST', '/v1/health/sweeps', { key: t.adminKey });
+    const drift = after.body.integrations.find((c: { name: string }) => c.name === 'budgets-consistency');
+    expect(drift.status).toBe('down');
+    expect(drift.detail).toContain(created.id);
+  });
+});
