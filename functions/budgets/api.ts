@@ -4,6 +4,7 @@ import { listAlerts } from '#shared/budgets/alerts.js';
 import type { Budget } from '#shared/budgets/budget.js';
 import { budgetDeps } from '#shared/budgets/budget-deps.js';
 import { type Charge, chargeBudget, listCharges } from '#shared/budgets/charges.js';
+import { estimate } from '#shared/budgets/estimates.js';
 import { decideExpansion, listExpansions, requestExpansion } from '#shared/budgets/expansions.js';
 import {
   closeBudget,
@@ -20,6 +21,7 @@ import {
   closeBudgetRoute,
   createBudgetRoute,
   denyExpansionRoute,
+  estimateRoute,
   getBudgetRoute,
   listAlertsRoute,
   listBudgetsRoute,
@@ -30,7 +32,7 @@ import {
   requestExpansionRoute,
   updateBudgetRoute,
 } from './contract.js';
-import { alertView, budgetView, chargeView, expansionView } from './views.js';
+import { alertView, budgetView, chargeView, estimateView, expansionView } from './views.js';
 
 const budgetAnswer = (status: number) => (budget: Budget) => ({ status, body: budgetView(budget) });
 const chargeAnswer = (charge: Charge) => ({ status: 201, body: chargeView(charge) });
@@ -88,6 +90,16 @@ export const handler = httpFunction([
     status: 200,
     body: expansionView(
       await decideExpansion(budgetDeps(), params.budgetId, params.expansionId, principal, 'approved'),
+    ),
+  })),
+  bind(estimateRoute, async ({ body, principal }) => ({
+    status: 200,
+    body: estimateView(
+      await estimate(budgetDeps(), principal, {
+        budgetId: body.budgetId,
+        workflow: body.workflow,
+        lines: [],
+      }),
     ),
   })),
   bind(denyExpansionRoute, async ({ params, principal }) => ({

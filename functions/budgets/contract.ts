@@ -276,6 +276,47 @@ export const denyExpansionRoute = defineRoute({
   responses: { 200: { description: 'The decided request', schema: expansionSchema } },
 });
 
+export const estimateSchema = z
+  .object({
+    budgetId: z.string(),
+    total: ftns,
+    categories: z.record(
+      z.string(),
+      z.object({
+        estimate: ftns,
+        correctionFactor: z
+          .string()
+          .meta({ description: 'actual / estimated from history, e.g. "1.000000"' }),
+        samples: z.number().int(),
+        allocation: ftns.nullable(),
+        room: ftns.nullable(),
+        covered: z.boolean(),
+      }),
+    ),
+    budgetRemaining: ftns,
+    expansionAvailable: ftns,
+    available: ftns,
+    covered: z.object({
+      budget: z.boolean(),
+      categories: z.boolean(),
+      balance: z.boolean(),
+      all: z.boolean(),
+    }),
+  })
+  .meta({ id: 'Estimate' });
+
+export const estimateRoute = defineRoute({
+  method: 'POST',
+  path: '/v1/estimates',
+  access: 'user',
+  summary: 'The predicted cost of a workflow per category, and whether the budget and balance cover it',
+  tags,
+  body: z
+    .strictObject({ budgetId, workflow: z.boolean().default(false) })
+    .refine((body) => body.workflow, { message: 'say what to estimate: workflow: true', path: ['workflow'] }),
+  responses: { 200: { description: 'The estimate', schema: estimateSchema } },
+});
+
 export const budgetRoutes = [
   createBudgetRoute,
   listBudgetsRoute,
@@ -291,4 +332,5 @@ export const budgetRoutes = [
   listExpansionsRoute,
   approveExpansionRoute,
   denyExpansionRoute,
+  estimateRoute,
 ];

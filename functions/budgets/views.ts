@@ -2,6 +2,7 @@ import { formatFtns, formatPercent } from '#platform/money.js';
 import type { BudgetAlert } from '#shared/budgets/alerts.js';
 import { type Budget, remainingOf } from '#shared/budgets/budget.js';
 import type { Charge } from '#shared/budgets/charges.js';
+import type { Estimate } from '#shared/budgets/estimates.js';
 import type { ExpansionRequest } from '#shared/budgets/expansions.js';
 
 export function budgetView(budget: Budget) {
@@ -68,4 +69,26 @@ export const alertView = ({ budgetId: _budgetId, spent, limit, previousLimit, ..
 export const expansionView = ({ amount, ...rest }: ExpansionRequest) => ({
   ...rest,
   amount: formatFtns(amount),
+});
+
+export const estimateView = (estimate: Estimate) => ({
+  budgetId: estimate.budgetId,
+  total: formatFtns(estimate.total),
+  categories: Object.fromEntries(
+    Object.entries(estimate.categories).map(([slug, c]) => [
+      slug,
+      {
+        estimate: formatFtns(c.estimate),
+        correctionFactor: formatFtns(c.correction.factorPpm).padEnd(8, '0'),
+        samples: c.correction.samples,
+        allocation: c.allocation === null ? null : formatFtns(c.allocation),
+        room: c.room === null ? null : formatFtns(c.room),
+        covered: c.covered,
+      },
+    ]),
+  ),
+  budgetRemaining: formatFtns(estimate.budgetRemaining),
+  expansionAvailable: formatFtns(estimate.expansionAvailable),
+  available: formatFtns(estimate.available),
+  covered: estimate.covered,
 });

@@ -1,0 +1,57 @@
+import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Micro } from '#platform/money.js';
+import type { Table } from '#platform/table.js';
+
+/**
+ * What work in a category was estimated at and what it actually cost, summed as it completes.
+ * Estimates scale the price list by actual / estimated once a category has enough history.
+ */
+export const MIN_SAMPLES = 3;
+/** A correction is kept within these bounds, so one odd run cannot swing every estimate. */
+const MIN_FACTOR_PPM = 500_000n;
+const MAX_FACTOR_PPM = 2_000_000n;
+
+const historyKey = (category: string) => ({ pk: 'COST_HISTORY', sk: `CATEGORY#${category}` });
+
+export async function recordActualCost(
+  table: Table,
+  sample: { category: string; estimated: Micro; actual: Micro },
+): Promise<void> {
+  await table.doc.send(
+    new UpdateCommand({
+      TableName: table.name,
+      Key: historyKey(sample.category),
+      UpdateExpression: 'ADD estimated :e, actual :a, samples :one SET category = :c',
+      ExpressionAttributeValues: {
+        ':e': sample.estimated,
+        ':a': sample.actual,
+        ':one': 1n,
+        ':c': sample.category,
+      },
+    }),
+  );
+}
+
+export interface Correction {
+  /** actual / estimated in parts per million; 1,000,000 is no correction. */
+  factorPpm: bigint;
+  samples: number;
+}
+
+export async function corrections(table: Table, categories: string[]): Promise<Record<string, Correction>> {
+  const result: Record<string, Correction> = {};
+  for (const category of categories) result[category] = { factorPpm: 1_000_000n, samples: 0 };
+  if (categories.length === 0) return result;
+  const { Responses = {} } = await table.doc.send(
+    new BatchGetCommand({ RequestItems: { [table.name]: { Keys: categories.map(historyKey) } } }),
+  );
+  for (const item of Responses[table.name] ?? []) {
+    const samples = Number(item.samples);
+    const estimated = BigInt(item.estimated as bigint);
+    if (samples < MIN_SAMPLES || estimated <= 0n) continue;
+    const raw = (BigInt(item.actual as bigint) * 1_000_000n) / estimated;
+    const factorPpm = raw < MIN_FACTOR_PPM ? MIN_FACTOR_PPM : raw > MAX_FACTOR_PPM ? MAX_FACTOR_PPM : raw;
+    result[String(item.category)] = { factorPpm, samples };
+  }
+  return result;
+}
