@@ -64,6 +64,12 @@ export const authorizer = {
   access: { table: 'read' },
 } as const satisfies Omit<FunctionSpec, 'triggers'> & { resultsCacheTtlSeconds: number };
 
+/**
+ * Requests per second and burst: API Gateway's stage throttling on AWS; locally the gateway
+ * applies the same token bucket to each API key (each address for anonymous callers).
+ */
+export const throttling = { ratePerSecond: 50, burst: 100 } as const;
+
 /** How often the health sweep runs; the health API calls a verdict older than three of these stale. */
 export const HEALTH_SWEEP_RATE_MINUTES = 5;
 

@@ -17,6 +17,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HttpRoute as ManifestRoute } from '../manifest.js';
+import { throttling } from '../manifest.js';
 
 export interface PrsmHttpApiProps {
   stage: string;
@@ -32,7 +33,7 @@ export interface PrsmHttpApiProps {
 }
 
 /** Account-wide API Gateway limits are shared by every API: cap this one well below them. */
-const throttle = { rateLimit: 50, burstLimit: 100 };
+const throttle = { rateLimit: throttling.ratePerSecond, burstLimit: throttling.burst };
 
 /** HTTP API variables only (the REST API's `jsonWithStandardFields` names some that v2 lacks). */
 const accessLogFormat = AccessLogFormat.custom(

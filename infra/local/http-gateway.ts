@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { HttpRoute } from '../manifest.js';
+import { rateLimiter, type Throttling } from './rate-limiter.js';
 
 /**
  * API Gateway HTTP API (payload 2.0), locally: match the route, run the authorizer for routes
@@ -13,6 +14,8 @@ export interface GatewayOptions {
   invoke(functionId: string, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
   authorize(event: APIGatewayProxyEventV2): Promise<Record<string, unknown> | undefined>;
   catchAllFunctionId: string;
+  /** Per-caller throttling; `off` for load tests that measure more than one key may send. */
+  throttling: Throttling | 'off';
   onError(error: unknown): void;
 }
 
@@ -127,10 +130,39 @@ function write(response: ServerResponse, result: APIGatewayProxyStructuredResult
   response.end(body);
 }
 
+const tooManyRequests = (
+  retryAfterSeconds: number,
+  requestId: string,
+): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: 429,
+  headers: {
+    'content-type': 'application/problem+json',
+    'retry-after': String(retryAfterSeconds),
+    'x-request-id': requestId,
+  },
+  body: JSON.stringify({
+    type: 'https://prsm.dev/problems/throttled',
+    title: 'Too Many Requests',
+    status: 429,
+    detail: `Too many requests for this API key; retry after ${retryAfterSeconds} s`,
+    code: 'throttled',
+    errors: [],
+    requestId,
+  }),
+});
+
 export function createGateway(options: GatewayOptions): Server {
   const match = routeMatcher(options.routes);
+  const take = options.throttling === 'off' ? undefined : rateLimiter(options.throttling);
   return createServer(async (request, response) => {
     try {
+      const caller = request.headers.authorization ?? request.socket.remoteAddress ?? 'anonymous';
+      const verdict = take?.(caller);
+      if (verdict && !verdict.allowed) {
+        write(response, tooManyRequests(verdict.retryAfterSeconds, randomUUID()));
+        request.resume();
+        return;
+      }
       const url = new URL(request.url ?? '/', 'http://localhost');
       const body = await readBody(request);
       if (!body) {

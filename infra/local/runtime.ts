@@ -5,10 +5,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { authorizer, catchAllFunction, type FunctionSpec, functions, httpRoutes } from '../manifest.js';
+import {
+  authorizer,
+  catchAllFunction,
+  type FunctionSpec,
+  functions,
+  httpRoutes,
+  throttling,
+} from '../manifest.js';
 import { createGateway } from './http-gateway.js';
 import { invoke, type LambdaHandler } from './lambda-context.js';
 import { type Poller, startPoller } from './queue-poller.js';
+import type { Throttling } from './rate-limiter.js';
 import { createResources, type LocalResources } from './resources.js';
 import { type Schedule, startSchedule } from './scheduler.js';
 
@@ -19,6 +27,8 @@ export interface RuntimeOptions {
   port: number;
   /** Replaces every schedule's rate locally (seconds between scheduled events). */
   scheduleIntervalSeconds?: number;
+  /** Per-key throttling; the manifest's limits unless a load test turns it off. */
+  throttling?: Throttling | 'off';
   log?(message: string, error?: unknown): void;
 }
 
@@ -71,6 +81,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const server = createGateway({
     routes: httpRoutes(),
     catchAllFunctionId: catchAllFunction().id,
+    throttling: options.throttling ?? throttling,
     invoke: async (functionId, event) => (await call(functionId, event)) as APIGatewayProxyStructuredResultV2,
     authorize: async (event) => {
       const verdict = (await invoke(authorizerHandler, event, authorizer)) as {

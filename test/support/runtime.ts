@@ -1,3 +1,4 @@
+import type { Throttling } from '../../infra/local/rate-limiter.js';
 import { type Runtime, startRuntime } from '../../infra/local/runtime.js';
 import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '../../shared/identity/bootstrap.js';
 import { documentClient, type Table } from '../../shared/platform/table.js';
@@ -21,13 +22,15 @@ let sequence = 0;
 /** The local runtime in this test process, with its own resources and an admin. */
 export async function startTestRuntime(
   file: string,
-  options: { scheduleIntervalSeconds?: number } = {},
+  options: { scheduleIntervalSeconds?: number; throttling?: Throttling | 'off' } = {},
 ): Promise<TestRuntime> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const runtime = await startRuntime({
     prefix: testPrefix(file),
     port: 0,
     scheduleIntervalSeconds: options.scheduleIntervalSeconds ?? 3600,
+    // The concurrency tests send hundreds of requests with one key at once: more than the API allows.
+    throttling: options.throttling ?? 'off',
     log: (message, error) => console.error('RUNTIME', message, error),
   });
   const table = { name: runtime.resources.tableName, doc: documentClient(awsClients().dynamo) };

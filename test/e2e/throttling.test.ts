@@ -1,0 +1,24 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+
+/** The local gateway throttles each API key as the stack's API Gateway stage does. */
+let t: TestRuntime;
+
+beforeAll(async () => {
+  t = await startTestRuntime(import.meta.filename, { throttling: { ratePerSecond: 5, burst: 10 } });
+});
+
+afterAll(async () => {
+  await t.stop();
+});
+
+describe('Local runtime: throttling', () => {
+  it('answers 429 problem+json with Retry-After past the burst of one key, and not for another key', async () => {
+    const responses = await Promise.all(Array.from({ length: 15 }, () => t.api('GET', '/v1/accounts/me', { key: t.adminKey })));
+    const throttled = responses.filter((r) => r.status === 429);
+    expect(throttled.length).toBeGreaterThanOrEqual(5);
+    expect(throttled[0]?.headers.get('retry-after')).toBe('1');
+    expect(throttled[0]?.body).toMatchObject({ code: 'throttled', status: 429 });
+    expect((await t.api('GET', '/v1/health')).status).toBe(200);
+  });
+});
