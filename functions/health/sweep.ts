@@ -56,7 +56,7 @@ async function sweepNow() {
 const onSchedule = middy(async (_event: ScheduledEvent) => {
   const report = await sweepNow();
   return { id: report.id, status: report.status, score: report.score };
-}).use(injectLambdaContext(logger, { resetKeys: true }));
+}).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false })); // events may carry API keys
 
 const onRequest = httpFunction([
   bind(postHealthSweep, async () => ({ status: 201, body: await sweepNow() })),

@@ -1,4 +1,5 @@
 import { table } from '#platform/table.js';
+import { keyFromSecret } from '#shared/identity/api-key.js';
 import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '#shared/identity/bootstrap.js';
 import { startLocalAws } from './local-aws.js';
 import { startRuntime } from './runtime.js';
@@ -15,6 +16,11 @@ const scheduleIntervalSeconds = process.env.PRSM_SCHEDULE_INTERVAL_SECONDS
   : 60;
 const adminKey = process.env.PRSM_ADMIN_KEY ?? DEVELOPMENT_ADMIN_KEY;
 
+// A key of your own is never printed whole; the well-known development key is, for convenience.
+const shownAdminKey = process.env.PRSM_ADMIN_KEY
+  ? `${keyFromSecret(adminKey).prefix}_... (PRSM_ADMIN_KEY)`
+  : `${adminKey} (development default; set PRSM_ADMIN_KEY)`;
+
 const aws = await startLocalAws();
 const runtime = await startRuntime({ prefix, port, scheduleIntervalSeconds });
 const admin = await ensureAdmin(table(), adminKey);
@@ -25,9 +31,9 @@ console.log(`PRSM is running at ${runtime.url}
   bucket         ${runtime.resources.bucketName}
   queues         ${Object.keys(runtime.resources.queueUrls).join(', ')}
   schedules      every ${scheduleIntervalSeconds} s (PRSM_SCHEDULE_INTERVAL_SECONDS)
-  admin key      ${adminKey}${process.env.PRSM_ADMIN_KEY ? '' : ' (development default; set PRSM_ADMIN_KEY)'} [${admin}]
+  admin key      ${shownAdminKey} [${admin}]
 Try: curl ${runtime.url}/v1/health
-     curl -H "Authorization: Bearer ${adminKey}" ${runtime.url}/v1/me
+     curl -H "Authorization: Bearer ${process.env.PRSM_ADMIN_KEY ? '$PRSM_ADMIN_KEY' : adminKey}" ${runtime.url}/v1/me
 Ctrl-C stops it.`);
 
 let stopping = false;

@@ -136,8 +136,11 @@ export function httpFunction(bindings: RouteBinding[]) {
     return toHttpResponse(result, requestId);
   };
 
-  return middy<HttpEvent, HttpResponse, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(problemErrors())
-    .handler(dispatch);
+  return (
+    middy<HttpEvent, HttpResponse, Error, Context>()
+      // Never log the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it carries the API key.
+      .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+      .use(problemErrors())
+      .handler(dispatch)
+  );
 }
