@@ -62,14 +62,23 @@ describe('Health: a sweep with everything up', () => {
     const report = response.body;
     expect(report).toMatchObject({ status: 'ok', score: 100, band: 'excellent', ready: true });
     expect(report.id).toMatch(/^hs_/);
-    expect(statuses(report.components)).toEqual({ identity: 'healthy', ledger: 'healthy' });
-    expect(statuses(report.dependencies)).toEqual({
+    // Every check healthy; these at least (capabilities and queues add their own).
+    for (const check of [...report.components, ...report.dependencies, ...report.integrations]) {
+      expect(check.status, check.name).toBe('healthy');
+    }
+    expect(statuses(report.components)).toMatchObject({
+      identity: 'healthy',
+      ledger: 'healthy',
+      budgets: 'healthy',
+    });
+    expect(statuses(report.dependencies)).toMatchObject({
       dynamodb: 'healthy',
       s3: 'healthy',
       'sqs:notifications': 'healthy',
       'sqs:notifications-dlq': 'healthy',
     });
-    expect(statuses(report.integrations)).toEqual({
+    expect(statuses(report.integrations)).toMatchObject({
+      'budgets-consistency': 'healthy',
       'ledger-invariants': 'healthy',
       'ledger-expired-holds': 'healthy',
       'dlqs-empty': 'healthy',
