@@ -387,10 +387,17 @@ describe('Budgets: estimates', () => {
       total: '150',
       categories: { model_inference: { allocation: '20', enforcement: 'hard' } },
     });
-    const response = await t.api('POST', '/v1/estimates', { key: owner.key, body: { budgetId: created.id, workflow: true } });
+    const response = await t.api('POST', '/v1/estimates', {
+      key: owner.key,
+      body: { budgetId: created.id, workflow: true },
+    });
     expect(response.status).toBe(200);
     expect(response.body.total).toBe('112.90');
-    expect(response.body.categories.model_inference).toMatchObject({ estimate: '27.90', room: '20.00', covered: false });
+    expect(response.body.categories.model_inference).toMatchObject({
+      estimate: '27.90',
+      room: '20.00',
+      covered: false,
+    });
     expect(response.body.categories.agent_coordination).toMatchObject({ estimate: '28.90', covered: true });
     expect(response.body.covered).toEqual({ budget: true, categories: false, balance: false, all: false });
   });
@@ -400,8 +407,13 @@ describe('Budgets: estimates', () => {
     const created = await createBudget(owner.key, { name: 'Priced', total: '500' });
     const put = await t.api('PUT', '/v1/prices/SEAL', { key: t.adminKey, body: { price: '6.50' } });
     expect(put.status).toBe(200);
-    expect((await t.api('PUT', '/v1/prices/SEAL', { key: owner.key, body: { price: '1' } })).status).toBe(403);
-    const response = await t.api('POST', '/v1/estimates', { key: owner.key, body: { budgetId: created.id, workflow: true } });
+    expect((await t.api('PUT', '/v1/prices/SEAL', { key: owner.key, body: { price: '1' } })).status).toBe(
+      403,
+    );
+    const response = await t.api('POST', '/v1/estimates', {
+      key: owner.key,
+      body: { budgetId: created.id, workflow: true },
+    });
     expect(response.body.total).toBe('113.90');
     await t.api('PUT', '/v1/prices/SEAL', { key: t.adminKey, body: { price: '5.50' } });
   });

@@ -14,7 +14,9 @@ afterAll(async () => {
 
 describe('Local runtime: throttling', () => {
   it('answers 429 problem+json with Retry-After past the burst of one key, and not for another key', async () => {
-    const responses = await Promise.all(Array.from({ length: 15 }, () => t.api('GET', '/v1/accounts/me', { key: t.adminKey })));
+    const responses = await Promise.all(
+      Array.from({ length: 15 }, () => t.api('GET', '/v1/accounts/me', { key: t.adminKey })),
+    );
     const throttled = responses.filter((r) => r.status === 429);
     expect(throttled.length).toBeGreaterThanOrEqual(5);
     expect(throttled[0]?.headers.get('retry-after')).toBe('1');
