@@ -168,6 +168,9 @@ export class PrsmStack extends Stack {
       removalPolicy,
     });
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the PRSM HTTP API' });
+    // Operations scripts (creating the first admin, restores) need the table's name.
+    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The single DynamoDB table' });
+    new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'The artifact bucket' });
   }
 
   private queueOf(queueId: QueueId): QueueWithDlq {
