@@ -130,26 +130,39 @@ function write(response: ServerResponse, result: APIGatewayProxyStructuredResult
   response.end(body);
 }
 
-const tooManyRequests = (
-  retryAfterSeconds: number,
+/** Answers the gateway gives itself, before any function runs, in the API's problem+json form. */
+function problemAnswer(
+  status: number,
+  code: string,
+  detail: string,
   requestId: string,
-): APIGatewayProxyStructuredResultV2 => ({
-  statusCode: 429,
-  headers: {
-    'content-type': 'application/problem+json',
-    'retry-after': String(retryAfterSeconds),
-    'x-request-id': requestId,
-  },
-  body: JSON.stringify({
-    type: 'https://prsm.dev/problems/throttled',
-    title: 'Too Many Requests',
-    status: 429,
-    detail: `Too many requests for this API key; retry after ${retryAfterSeconds} s`,
-    code: 'throttled',
-    errors: [],
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json', 'x-request-id': requestId, ...headers },
+    body: JSON.stringify({
+      type: `https://prsm.dev/problems/${code.replaceAll('_', '-')}`,
+      title: status === 429 ? 'Too Many Requests' : 'Bad Request',
+      status,
+      detail,
+      code,
+      errors: [],
+      requestId,
+    }),
+  };
+}
+
+const tooManyRequests = (retryAfterSeconds: number, requestId: string) =>
+  problemAnswer(
+    429,
+    'throttled',
+    `Too many requests for this API key; retry after ${retryAfterSeconds} s`,
     requestId,
-  }),
-});
+    {
+      'retry-after': String(retryAfterSeconds),
+    },
+  );
 
 export function createGateway(options: GatewayOptions): Server {
   const match = routeMatcher(options.routes);
@@ -169,7 +182,18 @@ export function createGateway(options: GatewayOptions): Server {
         write(response, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
         return;
       }
-      const found = match(request.method ?? 'GET', url.pathname);
+      let found: ReturnType<typeof match>;
+      try {
+        found = match(request.method ?? 'GET', url.pathname);
+      } catch (error) {
+        if (!(error instanceof URIError)) throw error;
+        // A path variable with a broken %-escape: API Gateway refuses such a request itself.
+        write(
+          response,
+          problemAnswer(400, 'malformed_path', 'The path holds an invalid %-escape', randomUUID()),
+        );
+        return;
+      }
       const routeKey = found ? found.route.routeKey : '$default';
       const event = toEvent(request, url, body, routeKey, found?.pathParameters);
       if (found && found.route.spec.access !== 'public') {
