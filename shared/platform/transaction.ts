@@ -65,8 +65,11 @@ export class Transaction {
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
-        if (!reasons.some((reason) => reason.Code === 'TransactionConflict'))
-          throw await this.failureOf(reasons, error);
+        // A conflict with a concurrent transaction, or a throttled item: nothing was written, try again.
+        const retryable = reasons.some(
+          (r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError',
+        );
+        if (!retryable) throw await this.failureOf(reasons, error);
         if (attempt >= retry.attempts)
           throw new UnavailableError('Too much contention on these accounts, retry shortly');
         await retry.sleep(Math.random() * retry.baseDelayMs * 2 ** attempt);

@@ -6,7 +6,13 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
-import { ForbiddenError, MalformedRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
+import {
+  ForbiddenError,
+  MalformedRequestError,
+  NotFoundError,
+  UnauthorizedError,
+  UnavailableError,
+} from '../errors.js';
 import { type Idempotency, type IdempotencyRequest, requestHashOf } from '../idempotency.js';
 import { logger } from '../logger.js';
 import { problemErrors, requestIdOf } from './middleware.js';
@@ -53,7 +59,11 @@ export function bind<S extends RouteSpec>(
 const ANONYMOUS: Principal = { userId: 'anonymous', role: 'user', keyId: 'none' };
 
 function authorise(spec: RouteSpec, event: HttpEvent): Principal {
-  const resolved = principalSchema.safeParse(event.requestContext.authorizer?.lambda);
+  const context = event.requestContext.authorizer?.lambda;
+  if (spec.access !== 'public' && context?.unavailable === 'true') {
+    throw new UnavailableError('The API key could not be checked; retry shortly');
+  }
+  const resolved = principalSchema.safeParse(context);
   if (spec.access === 'public') return resolved.success ? resolved.data : ANONYMOUS;
   if (!resolved.success) throw new UnauthorizedError();
   if (spec.access === 'admin' && resolved.data.role !== 'admin') throw new ForbiddenError();

@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { AppError } from '../errors.js';
 import { IdempotentReplay } from '../idempotency.js';
 import { logger } from '../logger.js';
+import { isTransient, unavailableFor } from '../transient.js';
 import type { HttpEvent, HttpResponse } from './http-function.js';
 import { internalProblem, PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './problem.js';
 
@@ -44,6 +45,13 @@ export function problemErrors(): middy.MiddlewareObj<HttpEvent, HttpResponse, Er
       if (error instanceof AppError) {
         if (error.status >= 500) logger.warn('request refused', { code: error.code, status: error.status });
         request.response = problemResponse(problemOf(error, requestId), error.headers);
+        return;
+      }
+      if (isTransient(error)) {
+        // The write may or may not have happened: a retry with the same Idempotency-Key tells.
+        logger.warn('dependency failed', error as Error);
+        const unavailable = unavailableFor(error);
+        request.response = problemResponse(problemOf(unavailable, requestId), unavailable.headers);
         return;
       }
       logger.error('unexpected error', error as Error);

