@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { budgets } from './budgets.js';
 import { bundles } from './bundles.js';
 import { ledger } from './ledger.js';
 import type { Benchmark, Section } from './section.js';
@@ -11,7 +12,7 @@ import type { Benchmark, Section } from './section.js';
  */
 
 /** Add a benchmark here: a module in test/bench/ exporting a `Benchmark`. */
-const benchmarks: Benchmark[] = [bundles, ledger];
+const benchmarks: Benchmark[] = [bundles, ledger, budgets];
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const JSON_OUT = join(ROOT, '.build', 'bench.json');
