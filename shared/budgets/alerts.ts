@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { logger } from '#platform/logger.js';
 import { formatFtns, formatPercent, type Micro } from '#platform/money.js';
 import type { Table } from '#platform/table.js';
 import type { PlatformEvent } from '#shared/notifications/event.js';
@@ -57,7 +58,54 @@ export function thresholdAlert(
   };
 }
 
-/** Records an alert unless it exists; publishes it only when this call recorded it. */
+const eventOf = (alert: BudgetAlert, sk: string): PlatformEvent => ({
+  eventId: `${alert.budgetId}#${sk}`,
+  type: `budget.${alert.kind}`,
+  occurredAt: alert.createdAt,
+  subject: `budget:${alert.budgetId}`,
+  data: {
+    threshold: alert.threshold,
+    severity: alert.severity,
+    spent: formatFtns(alert.spent),
+    limit: formatFtns(alert.limit),
+    utilisation: formatPercent(alert.spent, alert.limit),
+    ...(alert.previousLimit !== null ? { previousLimit: formatFtns(alert.previousLimit) } : {}),
+  },
+});
+
+/**
+ * Publishes a recorded alert and marks it published (an outbox): if the send fails, or the
+ * process dies before the mark, the health sweep publishes it again. Consumers store events
+ * once per id, so a second publication is harmless.
+ */
+async function publishAlert(
+  table: Table,
+  publish: Publish,
+  alert: BudgetAlert,
+  sk: string,
+): Promise<boolean> {
+  try {
+    await publish(eventOf(alert, sk));
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.name,
+        Key: { pk: budgetKey(alert.budgetId).pk, sk },
+        UpdateExpression: 'SET publishedAt = :now REMOVE gsi3pk, gsi3sk',
+        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    logger.warn('alert not published yet; the health sweep will retry', {
+      budgetId: alert.budgetId,
+      sk,
+      error,
+    });
+    return false;
+  }
+}
+
+/** Records an alert unless it exists; publishes it when this call recorded it. */
 export async function recordAlert(
   table: Table,
   publish: Publish,
@@ -69,7 +117,15 @@ export async function recordAlert(
     await table.doc.send(
       new PutCommand({
         TableName: table.name,
-        Item: { pk: budgetKey(alert.budgetId).pk, sk, type: 'budget-alert', ...alert },
+        // Listed in a sparse index until published, for the sweep to find.
+        Item: {
+          pk: budgetKey(alert.budgetId).pk,
+          sk,
+          type: 'budget-alert',
+          ...alert,
+          gsi3pk: UNPUBLISHED,
+          gsi3sk: `${alert.createdAt}#${sk}`,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -77,21 +133,45 @@ export async function recordAlert(
     if (error instanceof ConditionalCheckFailedException) return 'existing';
     throw error;
   }
-  await publish({
-    eventId: `${alert.budgetId}#${sk}`,
-    type: `budget.${alert.kind}`,
-    occurredAt: alert.createdAt,
-    subject: `budget:${alert.budgetId}`,
-    data: {
-      threshold: alert.threshold,
-      severity: alert.severity,
-      spent: formatFtns(alert.spent),
-      limit: formatFtns(alert.limit),
-      utilisation: formatPercent(alert.spent, alert.limit),
-      ...(alert.previousLimit !== null ? { previousLimit: formatFtns(alert.previousLimit) } : {}),
-    },
-  });
+  await publishAlert(table, publish, alert, sk);
   return 'recorded';
+}
+
+const UNPUBLISHED = 'UNPUBLISHED_ALERTS';
+
+/** Publishes every alert whose publication failed or was cut short; returns how many. */
+export async function publishPendingAlerts(table: Table, publish: Publish): Promise<number> {
+  const { Items = [] } = await table.doc.send(
+    new QueryCommand({
+      TableName: table.name,
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': UNPUBLISHED },
+      Limit: 100,
+    }),
+  );
+  let published = 0;
+  for (const item of Items) {
+    if (await publishAlert(table, publish, alertOf(item), String(item.sk))) published++;
+  }
+  return published;
+}
+
+function alertOf(item: Record<string, unknown>): BudgetAlert {
+  return {
+    kind: item.kind as BudgetEventKind,
+    budgetId: String(item.budgetId),
+    periodKey: String(item.periodKey),
+    threshold: item.threshold === null || item.threshold === undefined ? null : Number(item.threshold),
+    severity: (item.severity ?? null) as Severity | null,
+    spent: BigInt(item.spent as bigint),
+    limit: BigInt(item.limit as bigint),
+    previousLimit:
+      item.previousLimit === null || item.previousLimit === undefined
+        ? null
+        : BigInt(item.previousLimit as bigint),
+    createdAt: String(item.createdAt),
+  };
 }
 
 /** A budget's alerts and expansion events, oldest first. */
@@ -108,20 +188,7 @@ export async function listAlerts(table: Table, budgetId: string): Promise<Budget
       }),
     );
     for (const item of page.Items ?? []) {
-      alerts.push({
-        kind: item.kind as BudgetEventKind,
-        budgetId,
-        periodKey: String(item.periodKey),
-        threshold: item.threshold === null || item.threshold === undefined ? null : Number(item.threshold),
-        severity: (item.severity ?? null) as Severity | null,
-        spent: BigInt(item.spent as bigint),
-        limit: BigInt(item.limit as bigint),
-        previousLimit:
-          item.previousLimit === null || item.previousLimit === undefined
-            ? null
-            : BigInt(item.previousLimit as bigint),
-        createdAt: String(item.createdAt),
-      });
+      alerts.push(alertOf(item));
     }
     start = page.LastEvaluatedKey;
   } while (start);

@@ -21,7 +21,11 @@ export interface Injection {
 }
 
 const awsError = (name: string, status: number, message: string) =>
-  Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+  Object.assign(new Error(message), {
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+  });
 
 const faultError = (kind: FaultKind) => {
   switch (kind) {
@@ -31,16 +35,26 @@ const faultError = (kind: FaultKind) => {
       return awsError('InternalServerError', 500, 'Internal server error (injected)');
     case 'timeout':
     case 'lost-response':
-      return Object.assign(new Error(`socket hang up (injected ${kind})`), { name: 'TimeoutError', code: 'ECONNRESET' });
+      return Object.assign(new Error(`socket hang up (injected ${kind})`), {
+        name: 'TimeoutError',
+        code: 'ECONNRESET',
+      });
   }
 };
 
 let counter = 0;
 
-// biome-ignore lint/suspicious/noExplicitAny: the middleware stack of any SDK client
-export function injectFaults(client: { middlewareStack: MiddlewareStack<any, any> }, plan: FaultPlan): Injection {
+export function injectFaults<Input extends object, Output extends object>(
+  client: { middlewareStack: MiddlewareStack<Input, Output> },
+  plan: FaultPlan,
+): Injection {
   const random = plan.random ?? Math.random;
-  const injected: Record<FaultKind, number> = { throttle: 0, 'server-error': 0, timeout: 0, 'lost-response': 0 };
+  const injected: Record<FaultKind, number> = {
+    throttle: 0,
+    'server-error': 0,
+    timeout: 0,
+    'lost-response': 0,
+  };
   const name = `inject-faults-${++counter}`;
   client.middlewareStack.add(
     (next, context) => async (args) => {

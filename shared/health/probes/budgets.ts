@@ -1,6 +1,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { formatFtns } from '#platform/money.js';
-import type { Publish } from '#shared/budgets/alerts.js';
+import { type Publish, publishPendingAlerts } from '#shared/budgets/alerts.js';
 import { auditBudgets } from '#shared/budgets/audit.js';
 import { listBudgets } from '#shared/budgets/manage.js';
 import type { CheckLimits } from '../check.js';
@@ -36,7 +36,10 @@ export const budgetProbes: CapabilityProbes = {
       limits: SCANNING,
       run: async () => {
         const audit = await auditBudgets(deps, publisherOf(deps));
-        const repaired = audit.repairedAlerts > 0 ? `; added ${audit.repairedAlerts} missing alert(s)` : '';
+        const published = await publishPendingAlerts(deps.table, publisherOf(deps));
+        const repaired =
+          (audit.repairedAlerts > 0 ? `; added ${audit.repairedAlerts} missing alert(s)` : '') +
+          (published > 0 ? `; published ${published} pending alert(s)` : '');
         if (audit.drift.length > 0) {
           const listed = audit.drift
             .slice(0, LISTED)
