@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { budgetSteps } from '../support/budgets.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+
+type Steps = ReturnType<typeof budgetSteps>;
 
 /**
  * Concurrent charges on one budget, in a file of their own: the local AWS copies a table on
@@ -15,37 +18,14 @@ afterAll(async () => {
   await t.stop();
 });
 
-let keys = 0;
-const idem = () => ({ 'idempotency-key': `c-${++keys}-${Math.random()}` });
+let funded: Steps['funded'];
+let createBudget: Steps['createBudget'];
+let charge: Steps['charge'];
+let budget: Steps['budget'];
 
-async function funded(amount = '10000') {
-  const user = await t.newUser();
-  await t.grant(user.id, amount);
-  return user;
-}
-
-async function createBudget(key: string, body: Record<string, unknown>) {
-  const response = await t.api('POST', '/v1/budgets', { key, body });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
-  return response.body;
-}
-
-/** A client as the API asks: a 503 (too much contention) is retried with the same key. */
-async function charge(key: string, budgetId: string, amount: string, category: string) {
-  const headers = idem();
-  for (let attempt = 1; ; attempt++) {
-    const response = await t.api('POST', `/v1/budgets/${budgetId}/charges`, {
-      key,
-      body: { amount, category },
-      headers,
-    });
-    if (response.status !== 503 || attempt === 10) return response;
-    expect(response.headers.get('retry-after')).toBeTruthy();
-    await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
-  }
-}
-
-const budget = async (key: string, id: string) => (await t.api('GET', `/v1/budgets/${id}`, { key })).body;
+beforeAll(() => {
+  ({ funded, createBudget, charge, budget } = budgetSteps(t));
+});
 
 describe('Budgets: concurrency', () => {
   it('admits exactly 100 of 300 concurrent charges of 1.00 on a budget of 100, the capped member exactly 20, one alert per threshold', {

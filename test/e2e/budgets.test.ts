@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { budgetSteps } from '../support/budgets.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+
+type Steps = ReturnType<typeof budgetSteps>;
 
 /** The original's budget scenarios and the budget rules, through HTTP against the local AWS. */
 let t: TestRuntime;
@@ -12,25 +15,14 @@ afterAll(async () => {
   await t.stop();
 });
 
-let keys = 0;
-const idem = () => ({ 'idempotency-key': `b-${++keys}-${Math.random()}` });
+let funded: Steps['funded'];
+let createBudget: Steps['createBudget'];
+let charge: Steps['charge'];
+let budget: Steps['budget'];
 
-async function funded(amount = '10000') {
-  const user = await t.newUser();
-  await t.grant(user.id, amount);
-  return user;
-}
-
-async function createBudget(key: string, body: Record<string, unknown>) {
-  const response = await t.api('POST', '/v1/budgets', { key, body });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
-  return response.body;
-}
-
-const charge = (key: string, budgetId: string, amount: string, category: string) =>
-  t.api('POST', `/v1/budgets/${budgetId}/charges`, { key, body: { amount, category }, headers: idem() });
-
-const budget = async (key: string, id: string) => (await t.api('GET', `/v1/budgets/${id}`, { key })).body;
+beforeAll(() => {
+  ({ funded, createBudget, charge, budget } = budgetSteps(t));
+});
 
 describe('Budget scenario 1: creation', () => {
   it('leaves 175.00 of 200 after spending 25 on model_inference', async () => {
