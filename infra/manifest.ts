@@ -2,9 +2,12 @@ import { budgetRoutes } from '#functions/budgets/contract.js';
 import { healthRoutes, healthSweepRoutes } from '#functions/health/contract.js';
 import { identityRoutes } from '#functions/identity/contract.js';
 import { ledgerRoutes } from '#functions/ledger/contract.js';
+import { marketplaceRoutes } from '#functions/marketplace/contract.js';
 import { platformRoutes } from '#functions/platform/contract.js';
 import { priceRoutes } from '#functions/prices/contract.js';
+import { workflowRoutes } from '#functions/workflows/contract.js';
 import { type RouteSpec, routeKey } from '#platform/http/route.js';
+import { PHASE_QUEUE_SPEC, PHASE_RUNNER_TIMEOUT_SECONDS } from '#shared/workflows/messages.js';
 
 /**
  * Every function and its triggers: the single source of truth that both the CDK stack and the
@@ -24,7 +27,14 @@ export type Trigger =
       routes: RouteSpec[] /** Also answers requests that match no route. */;
       catchAll?: boolean;
     }
-  | { kind: 'sqs'; queue: QueueId; batchSize: number; maxBatchingWindowSeconds: number }
+  | {
+      kind: 'sqs';
+      queue: QueueId;
+      /** Consume the queue's dead-letter queue (`<queue>-dlq`) instead of the queue itself. */
+      dlq?: boolean;
+      batchSize: number;
+      maxBatchingWindowSeconds: number;
+    }
   | { kind: 'schedule'; rateMinutes: number };
 
 export interface FunctionSpec {
@@ -47,11 +57,15 @@ export interface FunctionSpec {
 
 export const queues = {
   notifications: { visibilityTimeoutSeconds: 60, maxReceiveCount: 3 },
+  'workflow-phases': PHASE_QUEUE_SPEC,
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueId = keyof typeof queues;
 
 export const dlqName = (queueId: string): string => `${queueId}-dlq`;
+
+/** A DLQ keeps SQS's default visibility timeout: its consumer's timeout must stay within it. */
+export const DLQ_VISIBILITY_TIMEOUT_SECONDS = 30;
 
 export const authorizer = {
   id: 'authorizer',
@@ -111,6 +125,17 @@ export const functions: FunctionSpec[] = [
     access: { table: 'readwrite', sendsTo: ['notifications'] },
   },
   {
+    id: 'marketplace-api',
+    entry: 'functions/marketplace/api.ts',
+    description:
+      'Marketplace: listings, catalogue search, checkout, orders, entitlements, sales, reviews, refunds',
+    memoryMb: 1024,
+    timeoutSeconds: 15,
+    triggers: [{ kind: 'http', routes: marketplaceRoutes }],
+    // Checkout charges a budget, whose threshold alerts go to the notifications queue.
+    access: { table: 'readwrite', sendsTo: ['notifications'] },
+  },
+  {
     id: 'health-api',
     entry: 'functions/health/api.ts',
     description: "The latest sweep's verdict, the full report and the history",
@@ -140,6 +165,40 @@ export const functions: FunctionSpec[] = [
     timeoutSeconds: 10,
     triggers: [{ kind: 'sqs', queue: 'notifications', batchSize: 10, maxBatchingWindowSeconds: 1 }],
     access: { table: 'readwrite' },
+  },
+  {
+    id: 'workflows-api',
+    entry: 'functions/workflows/api.ts',
+    description:
+      'Research workflows: submit (hold + reserve + phase 1), status, artifacts, audit, cancel; the safety policy',
+    memoryMb: 1024,
+    timeoutSeconds: 15,
+    triggers: [{ kind: 'http', routes: workflowRoutes }],
+    access: { table: 'readwrite', bucket: 'readwrite', sendsTo: ['workflow-phases', 'notifications'] },
+  },
+  {
+    id: 'workflows-phases',
+    entry: 'functions/workflows/phase-runner.ts',
+    description:
+      'Runs one workflow phase per message: executor, S3 artifact, capture into the budget, next phase',
+    memoryMb: 1024,
+    timeoutSeconds: PHASE_RUNNER_TIMEOUT_SECONDS,
+    // No batching window: a workflow's phases follow each other, every second waited is latency.
+    triggers: [{ kind: 'sqs', queue: 'workflow-phases', batchSize: 5, maxBatchingWindowSeconds: 0 }],
+    // Sends the next phase to its own queue (and changes the visibility of a failed message).
+    access: { table: 'readwrite', bucket: 'readwrite', sendsTo: ['workflow-phases', 'notifications'] },
+  },
+  {
+    id: 'workflows-dead-letters',
+    entry: 'functions/workflows/dead-letters.ts',
+    description:
+      'Fails the workflow of a phase message that exhausted its receives and releases its unused holds',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    triggers: [
+      { kind: 'sqs', queue: 'workflow-phases', dlq: true, batchSize: 10, maxBatchingWindowSeconds: 0 },
+    ],
+    access: { table: 'readwrite', sendsTo: ['notifications'] },
   },
 ];
 

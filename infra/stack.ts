@@ -21,6 +21,7 @@ import { QueueWithDlq } from './constructs/queue-with-dlq.js';
 import {
   authorizer,
   catchAllFunction,
+  DLQ_VISIBILITY_TIMEOUT_SECONDS,
   dlqName,
   type FunctionSpec,
   functions,
@@ -106,17 +107,21 @@ export class PrsmStack extends Stack {
 
       for (const [index, trigger] of spec.triggers.entries()) {
         if (trigger.kind === 'sqs') {
-          const { queue } = this.queueOf(trigger.queue);
-          const visibility = queues[trigger.queue].visibilityTimeoutSeconds;
+          const { queue, dlq } = this.queueOf(trigger.queue);
+          const source = trigger.dlq ? dlq : queue;
+          const sourceName = trigger.dlq ? dlqName(trigger.queue) : trigger.queue;
+          const visibility = trigger.dlq
+            ? DLQ_VISIBILITY_TIMEOUT_SECONDS
+            : queues[trigger.queue].visibilityTimeoutSeconds;
           // Lambda refuses the mapping otherwise; failing at synth is cheaper than at deploy.
           if (visibility < spec.timeoutSeconds) {
             throw new Error(
-              `manifest: queue ${trigger.queue} has a ${visibility} s visibility timeout, below ${spec.id}'s ${spec.timeoutSeconds} s timeout`,
+              `manifest: queue ${sourceName} has a ${visibility} s visibility timeout, below ${spec.id}'s ${spec.timeoutSeconds} s timeout`,
             );
           }
           // The event source grants the consumer receive/delete/change-visibility on its queue.
           fn.addEventSource(
-            new SqsEventSource(queue, {
+            new SqsEventSource(source, {
               batchSize: trigger.batchSize,
               maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
               reportBatchItemFailures: true,

@@ -1,6 +1,9 @@
+import { systemClock } from '#platform/clock.js';
 import { table } from '#platform/table.js';
+import { defaultRetry } from '#platform/transaction.js';
 import { keyFromSecret } from '#shared/identity/api-key.js';
 import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '#shared/identity/bootstrap.js';
+import { describeSeed, seedDemoCatalogue } from '#shared/marketplace/seed-demo.js';
 import { startLocalAws } from './local-aws.js';
 import { startRuntime } from './runtime.js';
 
@@ -24,6 +27,16 @@ const shownAdminKey = process.env.PRSM_ADMIN_KEY
 const aws = await startLocalAws();
 const runtime = await startRuntime({ prefix, port, scheduleIntervalSeconds });
 const admin = await ensureAdmin(table(), adminKey);
+// The demo catalogue and its users, with the fixed development keys (PRSM_DEMO_CATALOGUE=off skips it).
+const demo =
+  process.env.PRSM_DEMO_CATALOGUE === 'off'
+    ? ['off (PRSM_DEMO_CATALOGUE=off)']
+    : describeSeed(
+        await seedDemoCatalogue(
+          { table: table(), clock: systemClock, retry: defaultRetry },
+          { keys: 'development' },
+        ),
+      );
 
 console.log(`PRSM is running at ${runtime.url}
   local AWS      ${aws.endpoint}${aws.owned ? ' (moto, started by npm start)' : ''}
@@ -32,6 +45,7 @@ console.log(`PRSM is running at ${runtime.url}
   queues         ${Object.keys(runtime.resources.queueUrls).join(', ')}
   schedules      every ${scheduleIntervalSeconds} s (PRSM_SCHEDULE_INTERVAL_SECONDS)
   admin key      ${shownAdminKey} [${admin}]
+  demo catalogue ${demo.join('\n                 ')}
 Try: curl ${runtime.url}/v1/health
      curl -H "Authorization: Bearer ${process.env.PRSM_ADMIN_KEY ? '$PRSM_ADMIN_KEY' : adminKey}" ${runtime.url}/v1/me
 Ctrl-C stops it.`);

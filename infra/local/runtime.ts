@@ -8,6 +8,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   authorizer,
   catchAllFunction,
+  dlqName,
   type FunctionSpec,
   functions,
   httpRoutes,
@@ -99,7 +100,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   for (const spec of functions) {
     for (const trigger of spec.triggers) {
       if (trigger.kind === 'sqs') {
-        const queueUrl = resources.queueUrls[trigger.queue]!;
+        const queueUrl = resources.queueUrls[trigger.dlq ? dlqName(trigger.queue) : trigger.queue]!;
         const { Attributes } = await clients.sqs.send(
           new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
         );

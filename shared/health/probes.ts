@@ -3,6 +3,7 @@ import type { CapabilityProbes, ProbeDeps } from './probe-deps.js';
 import { budgetProbes } from './probes/budgets.js';
 import { identityProbes } from './probes/identity.js';
 import { ledgerProbes } from './probes/ledger.js';
+import { marketplaceProbes } from './probes/marketplace.js';
 import { platformProbes } from './probes/platform.js';
 
 /**
@@ -14,6 +15,7 @@ export const capabilityProbes: readonly CapabilityProbes[] = [
   identityProbes,
   ledgerProbes,
   budgetProbes,
+  marketplaceProbes,
 ];
 
 /** Every check of the given capabilities; two checks with one name would merge their metrics. */

@@ -59,21 +59,27 @@ function holdOf(item: Record<string, unknown>, now: Date): Hold {
   };
 }
 
-export async function createHold(
+export interface NewHold {
+  ownerId: string;
+  amount: Micro;
+  expiresInSeconds: number;
+  payee?: AccountId;
+  budgetId?: string;
+  category?: string;
+}
+
+/**
+ * Adds one new hold to `tx` (its item, and the payee check) and its reservation to `posting`,
+ * which the caller applies once for all its holds: several holds of one owner net into a single
+ * account update, as an item may appear only once in a transaction.
+ */
+export function addHold(
   deps: LedgerDeps,
-  input: {
-    ownerId: string;
-    amount: Micro;
-    expiresInSeconds: number;
-    payee?: AccountId;
-    budgetId?: string;
-    category?: string;
-  },
-  idempotency?: Idempotency<Hold>,
-  /** Extra legs of the same transaction, e.g. the budget reservation. */
-  extend?: (tx: Transaction, hold: Hold) => void,
-): Promise<Hold> {
-  const now = deps.clock.now();
+  tx: Transaction,
+  posting: Posting,
+  input: NewHold,
+  now: Date,
+): Hold {
   const hold: Hold = {
     id: newId('hold'),
     ownerId: input.ownerId,
@@ -84,7 +90,6 @@ export async function createHold(
     createdAt: now.toISOString(),
     ...(input.budgetId ? { budgetId: input.budgetId, category: input.category } : {}),
   };
-  const tx = new Transaction(deps.table);
   if (input.payee && input.payee !== 'revenue') requireUser(tx, deps, input.payee, 'body.payeeId');
   tx.add({
     Put: {
@@ -104,7 +109,22 @@ export async function createHold(
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   });
-  new Posting(now).hold(hold.ownerId, hold.amount).applyTo(tx, deps.table.name);
+  posting.hold(hold.ownerId, hold.amount);
+  return hold;
+}
+
+export async function createHold(
+  deps: LedgerDeps,
+  input: NewHold,
+  idempotency?: Idempotency<Hold>,
+  /** Extra legs of the same transaction, e.g. the budget reservation. */
+  extend?: (tx: Transaction, hold: Hold) => void,
+): Promise<Hold> {
+  const now = deps.clock.now();
+  const tx = new Transaction(deps.table);
+  const posting = new Posting(now);
+  const hold = addHold(deps, tx, posting, input, now);
+  posting.applyTo(tx, deps.table.name);
   extend?.(tx, hold);
   tx.idempotent(idempotency, hold, now);
   const { commitFreeingExpiredHolds } = await import('./transfers.js');

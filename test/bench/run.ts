@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { budgets } from './budgets.js';
 import { bundles } from './bundles.js';
 import { ledger } from './ledger.js';
+import { marketplace } from './marketplace.js';
 import type { Benchmark, Section } from './section.js';
+import { workflows } from './workflows.js';
 
 /**
  * `npm run bench`: runs each benchmark in turn, prints a markdown report to stdout (progress
@@ -12,7 +14,7 @@ import type { Benchmark, Section } from './section.js';
  */
 
 /** Add a benchmark here: a module in test/bench/ exporting a `Benchmark`. */
-const benchmarks: Benchmark[] = [bundles, ledger, budgets];
+const benchmarks: Benchmark[] = [bundles, ledger, budgets, workflows, marketplace];
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const JSON_OUT = join(ROOT, '.build', 'bench.json');

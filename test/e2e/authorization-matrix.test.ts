@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRoutes } from '../../infra/manifest.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { listingBody } from './marketplace-support.js';
 
 /**
  * Every route of the manifest × every kind of caller, with the status each must get. The table
@@ -14,12 +15,14 @@ const CALLERS: Caller[] = ['none', 'revoked', 'other', 'member', 'owner', 'admin
 interface World {
   keys: Record<Exclude<Caller, 'none'>, string>;
   ids: Record<'owner' | 'other' | 'member', string>;
+  /** A budget of each user's own, for orders and workflows. */
+  budgets: Record<'owner' | 'other' | 'member', string>;
   t: TestRuntime;
 }
 
 interface Row {
   /** Builds the request afresh for each caller (a capture consumes its hold). */
-  request(w: World): Promise<{ path: string; body?: unknown }>;
+  request(w: World, caller: Caller): Promise<{ path: string; body?: unknown }>;
   /** Expected status per caller; `none` and `revoked` default to 401 on routes that need a key. */
   expect: Partial<Record<Caller, number>>;
 }
@@ -51,6 +54,38 @@ async function expansion(w: World) {
     body: { amount: '1', reason: 'matrix' },
   });
   return { budgetId, expansionId: response.body.id as string };
+}
+
+async function listing(w: World) {
+  const response = await w.t.api('POST', '/v1/listings', {
+    key: w.keys.owner,
+    body: listingBody({ price: '1.00' }),
+  });
+  return response.body.id as string;
+}
+
+const BUYERS = ['owner', 'other', 'member'] as const;
+const isBuyer = (caller: Caller): caller is (typeof BUYERS)[number] =>
+  (BUYERS as readonly string[]).includes(caller);
+
+/** An order of one of the owner's listings, bought by `buyer`. */
+async function order(w: World, buyer: 'other' | 'member' = 'other') {
+  const listingId = await listing(w);
+  const response = await w.t.api('POST', '/v1/orders', {
+    key: w.keys[buyer],
+    body: { items: [{ listingId }], budgetId: w.budgets[buyer], category: 'marketplace_trading' },
+    headers: { 'idempotency-key': fresh() },
+  });
+  return { listingId, orderId: response.body.id as string };
+}
+
+async function workflow(w: World) {
+  const response = await w.t.api('POST', '/v1/workflows', {
+    key: w.keys.owner,
+    body: { prompt: 'Analyze photonic crystals', budgetId: w.budgets.owner },
+    headers: { 'idempotency-key': fresh() },
+  });
+  return response.body.id as string;
 }
 
 const same = (status: number) => ({ other: status, member: status, owner: status, admin: status });
@@ -194,6 +229,108 @@ const ROWS: Record<string, Row> = {
     request: async () => ({ path: '/v1/prices/AuditTrail', body: { price: '3.40' } }),
     expect: adminOnly(200),
   },
+  'POST /v1/listings': {
+    request: async () => ({ path: '/v1/listings', body: listingBody() }),
+    expect: same(201),
+  },
+  'GET /v1/listings': { request: async () => ({ path: '/v1/listings' }), expect: same(200) },
+  'GET /v1/listings/{listingId}': {
+    request: async (w) => ({ path: `/v1/listings/${await listing(w)}` }),
+    expect: same(200),
+  },
+  'PATCH /v1/listings/{listingId}': {
+    request: async (w, caller) => ({
+      path: `/v1/listings/${await listing(w)}`,
+      body: caller === 'admin' ? { status: 'suspended' } : { title: 'Renamed' },
+    }),
+    // Listings are public: not hiding one, a stranger's edit is forbidden rather than not found.
+    expect: { other: 403, member: 403, owner: 200, admin: 200 },
+  },
+  'GET /v1/me/listings': { request: async () => ({ path: '/v1/me/listings' }), expect: same(200) },
+  'POST /v1/listings/{listingId}/reviews': {
+    // Only buyers review: the caller buys the listing first when it can.
+    request: async (w, caller) => {
+      const listingId =
+        caller === 'other' || caller === 'member' ? (await order(w, caller)).listingId : await listing(w);
+      return { path: `/v1/listings/${listingId}/reviews`, body: { rating: 4, text: 'useful' } };
+    },
+    expect: { other: 201, member: 201, owner: 403, admin: 403 },
+  },
+  'PUT /v1/listings/{listingId}/reviews/mine': {
+    request: async (w, caller) => {
+      const listingId =
+        caller === 'other' || caller === 'member' ? (await order(w, caller)).listingId : await listing(w);
+      if (caller === 'other' || caller === 'member') {
+        await w.t.api('POST', `/v1/listings/${listingId}/reviews`, {
+          key: w.keys[caller],
+          body: { rating: 2, text: 'meh' },
+        });
+      }
+      return { path: `/v1/listings/${listingId}/reviews/mine`, body: { rating: 5, text: 'better' } };
+    },
+    expect: { other: 200, member: 200, owner: 404, admin: 404 },
+  },
+  'GET /v1/listings/{listingId}/reviews': {
+    request: async (w) => ({ path: `/v1/listings/${await listing(w)}/reviews` }),
+    expect: same(200),
+  },
+  'POST /v1/orders': {
+    request: async (w, caller) => ({
+      path: '/v1/orders',
+      body: {
+        items: [{ listingId: await listing(w) }],
+        budgetId: isBuyer(caller) ? w.budgets[caller] : w.budgets.other,
+        category: 'marketplace_trading',
+      },
+    }),
+    // Sellers cannot buy their own listing; the admin does not belong to the budget named.
+    expect: { other: 201, member: 201, owner: 422, admin: 404 },
+  },
+  'GET /v1/orders': { request: async () => ({ path: '/v1/orders' }), expect: same(200) },
+  'GET /v1/orders/{orderId}': {
+    request: async (w) => ({ path: `/v1/orders/${(await order(w, 'member')).orderId}` }),
+    expect: { other: 404, member: 200, owner: 404, admin: 200 },
+  },
+  'POST /v1/orders/{orderId}/refund': {
+    request: async (w) => ({ path: `/v1/orders/${(await order(w, 'member')).orderId}/refund` }),
+    expect: adminOnly(200),
+  },
+  'GET /v1/me/entitlements': { request: async () => ({ path: '/v1/me/entitlements' }), expect: same(200) },
+  'GET /v1/me/sales': { request: async () => ({ path: '/v1/me/sales' }), expect: same(200) },
+  'POST /v1/workflows': {
+    request: async (w, caller) => ({
+      path: '/v1/workflows',
+      body: {
+        prompt: 'Analyze photonic crystals',
+        budgetId: isBuyer(caller) ? w.budgets[caller] : w.budgets.owner,
+      },
+    }),
+    expect: { other: 202, member: 202, owner: 202, admin: 404 },
+  },
+  'GET /v1/workflows': { request: async () => ({ path: '/v1/workflows' }), expect: same(200) },
+  'GET /v1/workflows/{workflowId}': {
+    request: async (w) => ({ path: `/v1/workflows/${await workflow(w)}` }),
+    expect: { other: 404, member: 404, owner: 200, admin: 200 },
+  },
+  'POST /v1/workflows/{workflowId}/cancel': {
+    request: async (w) => ({ path: `/v1/workflows/${await workflow(w)}/cancel` }),
+    // Operators may stop any workflow.
+    expect: { other: 404, member: 404, owner: 202, admin: 202 },
+  },
+  'GET /v1/workflows/{workflowId}/artifacts/{phase}': {
+    request: async (w) => ({ path: `/v1/workflows/${await workflow(w)}/artifacts/teacher` }),
+    // The artifact of a phase that has not run yet: 404 even to its owner; others never get further.
+    expect: { other: 404, member: 404, owner: 404, admin: 404 },
+  },
+  'GET /v1/workflows/{workflowId}/audit': {
+    request: async (w) => ({ path: `/v1/workflows/${await workflow(w)}/audit` }),
+    expect: { other: 404, member: 404, owner: 200, admin: 200 },
+  },
+  'GET /v1/safety/policy': { request: async () => ({ path: '/v1/safety/policy' }), expect: adminOnly(200) },
+  'PUT /v1/safety/policy': {
+    request: async () => ({ path: '/v1/safety/policy', body: {} }),
+    expect: adminOnly(200),
+  },
   'GET /v1/health/report': { request: async () => ({ path: '/v1/health/report' }), expect: adminOnly(200) },
   'GET /v1/health/history': { request: async () => ({ path: '/v1/health/history' }), expect: adminOnly(200) },
   'POST /v1/health/sweeps': { request: async () => ({ path: '/v1/health/sweeps' }), expect: adminOnly(201) },
@@ -210,11 +347,19 @@ beforeAll(async () => {
     await t.newUser(),
     await t.newUser(),
   ];
-  await Promise.all([owner, other, member].map((u) => t.grant(u.id, '1000')));
+  await Promise.all([owner, other, member].map((u) => t.grant(u.id, '100000')));
   const spare = await t.api('POST', '/v1/me/keys', { key: revoked.key });
   await t.api('DELETE', `/v1/me/keys/${spare.body.keyId}`, { key: revoked.key });
+  const budgetOf = async (key: string) =>
+    (await t.api('POST', '/v1/budgets', { key, body: { name: 'spending', total: '100000' } })).body
+      .id as string;
   w = {
     t,
+    budgets: {
+      owner: await budgetOf(owner.key),
+      other: await budgetOf(other.key),
+      member: await budgetOf(member.key),
+    },
     keys: {
       owner: owner.key,
       other: other.key,
@@ -248,7 +393,7 @@ describe('Authorisation matrix', () => {
       const expected =
         row.expect[caller] ?? (needsKey && (caller === 'none' || caller === 'revoked') ? 401 : undefined);
       if (expected === undefined) throw new Error(`no expectation for ${route.routeKey} as ${caller}`);
-      const { path, body } = await row.request(w);
+      const { path, body } = await row.request(w, caller);
       const key = caller === 'none' ? undefined : w.keys[caller];
       const headers = route.spec.idempotencyKey ? { 'idempotency-key': fresh() } : undefined;
       const response = await t.api(route.spec.method, path, { key, body, headers });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRoutes } from '../../infra/manifest.js';
 import { fuzzRoutes, type Send } from '../fuzz/harness.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { listingBody } from './marketplace-support.js';
 
 /**
  * Property-based fuzzing of every route of the manifest (so of /v1/openapi.json) through the
@@ -57,6 +58,24 @@ async function world() {
     body: { amount: '5', reason: 'fuzz' },
   });
   const keys = await t.api('GET', '/v1/me/keys', { key: other.key });
+  const listing = await t.api('POST', '/v1/listings', {
+    key: other.key,
+    body: listingBody({ price: '2.00' }),
+  });
+  const order = await t.api('POST', '/v1/orders', {
+    key: user.key,
+    body: {
+      items: [{ listingId: listing.body.id }],
+      budgetId: budget.body.id,
+      category: 'marketplace_trading',
+    },
+    headers: { 'idempotency-key': 'fuzz-order' },
+  });
+  const workflow = await t.api('POST', '/v1/workflows', {
+    key: user.key,
+    body: { prompt: 'Analyze photonic crystals', budgetId: budget.body.id },
+    headers: { 'idempotency-key': 'fuzz-workflow' },
+  });
   return {
     user,
     known: {
@@ -68,6 +87,10 @@ async function world() {
       expansionId: [expansion.body.id],
       keyId: [keys.body.items[0].keyId],
       component: ['SEAL', 'AuditTrail'],
+      listingId: [listing.body.id],
+      orderId: [order.body.id],
+      workflowId: [workflow.body.id],
+      phase: ['teacher', '1', 'settlement'],
       category: ['model_inference', 'x'],
     },
   };

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../infra/constructs/prsm-function.js';
 import {
   authorizer,
+  DLQ_VISIBILITY_TIMEOUT_SECONDS,
   dlqName,
   functions,
   HEALTH_SWEEP_RATE_MINUTES,
@@ -259,21 +260,58 @@ describe('PrsmStack (stage=test)', () => {
   });
 
   describe('event sources and schedules', () => {
-    it.each(sqsTriggers.map(({ fn, trigger }) => [fn.id, trigger.queue, trigger] as const))(
-      'maps %s to queue %s with partial batch failures',
-      (id, queueId, trigger) => {
-        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-          FunctionName: { Ref: logicalIdOfFunction(id) },
-          EventSourceArn: { 'Fn::GetAtt': [logicalIdOfQueue(queueId), 'Arn'] },
-          BatchSize: trigger.batchSize,
-          MaximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds,
-          FunctionResponseTypes: ['ReportBatchItemFailures'],
-        });
-      },
-    );
+    it.each(
+      sqsTriggers.map(
+        ({ fn, trigger }) => [fn.id, trigger.dlq ? dlqName(trigger.queue) : trigger.queue, trigger] as const,
+      ),
+    )('maps %s to queue %s with partial batch failures', (id, queueId, trigger) => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalIdOfFunction(id) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOfQueue(queueId), 'Arn'] },
+        BatchSize: trigger.batchSize,
+        MaximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
 
     it('has one event source mapping per sqs trigger', () => {
       expect(resourcesOfType('AWS::Lambda::EventSourceMapping')).toHaveLength(sqsTriggers.length);
+    });
+
+    it('feeds the workflow phase DLQ to its dead-letter consumer, and nothing else reads a DLQ', () => {
+      const dlqTriggers = sqsTriggers.filter(({ trigger }) => trigger.dlq);
+      expect(dlqTriggers.map(({ fn, trigger }) => [fn.id, trigger.queue])).toEqual([
+        ['workflows-dead-letters', 'workflow-phases'],
+      ]);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalIdOfFunction('workflows-dead-letters') },
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOfQueue(dlqName('workflow-phases')), 'Arn'] },
+      });
+      // The phase runner reads the queue itself, never its DLQ.
+      const runnerSources = resourcesOfType('AWS::Lambda::EventSourceMapping')
+        .filter(([, mapping]) =>
+          JSON.stringify(mapping.Properties.FunctionName).includes(logicalIdOfFunction('workflows-phases')),
+        )
+        .map(([, mapping]) => mapping.Properties.EventSourceArn);
+      expect(runnerSources).toEqual([{ 'Fn::GetAtt': [logicalIdOfQueue('workflow-phases'), 'Arn'] }]);
+    });
+
+    it("refuses a DLQ consumer whose timeout exceeds the DLQ's visibility timeout", () => {
+      const consumer = functions.find((fn) => fn.id === 'workflows-dead-letters')!;
+      const slow = {
+        ...consumer,
+        id: 'slow-dead-letters',
+        timeoutSeconds: DLQ_VISIBILITY_TIMEOUT_SECONDS + 1,
+      };
+      // First in the list, so that the stack stops at it before bundling every other function.
+      functions.unshift(slow);
+      try {
+        expect(() => new PrsmStack(new App(), 'Prsm-dlq-check', { stage: 'dlqcheck' })).toThrow(
+          /workflow-phases-dlq has a 30 s visibility timeout, below slow-dead-letters's 31 s timeout/,
+        );
+      } finally {
+        functions.splice(functions.indexOf(slow), 1);
+      }
     });
 
     it.each(scheduleTriggers.map(({ fn, trigger }) => [fn.id, trigger.rateMinutes] as const))(

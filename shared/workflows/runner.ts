@@ -1,0 +1,506 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type AppError, PaymentRequiredError } from '#platform/errors.js';
+import { logger } from '#platform/logger.js';
+import type { Micro } from '#platform/money.js';
+import { unmarshallItem } from '#platform/table.js';
+import type { TransactItem } from '#platform/transaction.js';
+import { recordActualCost } from '#shared/budgets/cost-history.js';
+import { BudgetClosedError, BudgetNotFoundError, BudgetSuspendedError } from '#shared/budgets/errors.js';
+import { HoldNotActiveError } from '#shared/ledger/errors.js';
+import { PHASES, type PhaseDefinition } from '#shared/prices/phases.js';
+import { getPriceList, type PriceList } from '#shared/prices/price-list.js';
+import { artifactKey, putArtifact, readArtifact } from './artifacts.js';
+import { capturePhase, chargeExcess } from './capture.js';
+import { WorkflowChangedError } from './errors.js';
+import { PHASE_INPUTS } from './executors/builtin.js';
+import type { ArtifactDocument, PhaseContext, PhaseOutput, StoredArtifact } from './executors/executor.js';
+import { findWorkflow } from './reads.js';
+import { getSafetyPolicy, type SafetyPolicy } from './safety.js';
+import { publishWorkflowEvent, stopWorkflow } from './settle.js';
+import { type PhaseOutcome, type PhaseReport, stepTimer } from './timings.js';
+import {
+  type ArtifactRef,
+  activeIndexKey,
+  auditJson,
+  type ComponentCharge,
+  isActive,
+  isLastPhase,
+  phaseById,
+  phaseResultJson,
+  responseJson,
+  type Workflow,
+  type WorkflowResponse,
+  workflowKey,
+  workflowOf,
+} from './workflow.js';
+import type { WorkflowDeps } from './workflow-deps.js';
+
+/**
+ * One delivery of a phase message. The workflow item's phase states decide what a delivery may
+ * do, so any number of deliveries, in any order, charge each phase once:
+ *
+ * 1. start: `queued|running -> running`, conditioned on the workflow still running (and not
+ *    cancelled before the phase began); a phase already completed makes this a redelivery;
+ * 2. work: the executor, its artifact written to S3 (first write wins);
+ * 3. pay: the hold captured into the budget in one transaction with the phase's record and,
+ *    unless this is the last phase or a cancel came in, the next phase marked `queued`;
+ * 4. only then send the next phase's message. The SQS message is acknowledged after that.
+ */
+export interface PhaseRun {
+  workflowId: string;
+  phase: string;
+  /** SQS's ApproximateReceiveCount: 1 on the first delivery. */
+  attempt: number;
+}
+
+const ANSWER_CHARS = 4000;
+
+type Timer = ReturnType<typeof stepTimer>;
+
+export async function runPhase(deps: WorkflowDeps, run: PhaseRun): Promise<PhaseReport> {
+  const timer = stepTimer();
+  const phase = phaseById(run.phase);
+  const report = (outcome: PhaseOutcome): PhaseReport => ({
+    workflowId: run.workflowId,
+    phase: run.phase,
+    attempt: run.attempt,
+    outcome,
+    totalMs: timer.total(),
+    steps: timer.steps,
+  });
+
+  const inputs = phaseInputs(deps, run.workflowId, phase);
+  // The conditional start and the reads the phase needs, at once: a refused start wastes the reads.
+  const [started, loaded] = await Promise.allSettled([
+    startPhase(deps, run.workflowId, phase),
+    inputs.load(),
+  ]);
+  timer.step('start');
+  if (started.status === 'rejected') throw started.reason;
+  if (started.value.kind === 'refused') return report(await notStarted(deps, started.value.workflow, phase));
+  const workflow = started.value.workflow;
+
+  try {
+    if (loaded.status === 'rejected') throw loaded.reason;
+    const work = await doWork(deps, workflow, phase, run.attempt, loaded.value, inputs, timer);
+    return report(await pay(deps, workflow, phase, work, timer));
+  } catch (error) {
+    await recordAttemptError(deps, workflow.id, phase, error);
+    throw error;
+  }
+}
+
+type Started = { kind: 'started'; workflow: Workflow } | { kind: 'refused'; workflow: Workflow | undefined };
+
+async function startPhase(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinition): Promise<Started> {
+  const now = deps.clock.now().toISOString();
+  const first = phase.number === 1;
+  try {
+    const { Attributes } = await deps.table.doc.send(
+      new UpdateCommand({
+        TableName: deps.table.name,
+        Key: workflowKey(workflowId),
+        // Kept short (the local AWS parses every expression anew): only phase 1 moves the workflow
+        // from queued to running. A phase's startedAt is its latest attempt's, as is its duration.
+        UpdateExpression: `SET ${
+          first ? '#status = :running, startedAt = if_not_exists(startedAt, :now), ' : ''
+        }phases.#p.#status = :running, phases.#p.startedAt = :now, phases.#p.attempts = phases.#p.attempts + :one`,
+        // A cancel stops a phase that has not begun; one already running (a redelivery) finishes.
+        ConditionExpression: `${first ? '#status IN (:queued, :running)' : '#status = :running'} AND phases.#p.#status IN (:queued, :running) AND (attribute_not_exists(cancelRequested) OR phases.#p.#status = :running)`,
+        ExpressionAttributeNames: { '#status': 'status', '#p': phase.id },
+        ExpressionAttributeValues: {
+          ':running': 'running',
+          ':queued': 'queued',
+          ':now': now,
+          ':one': 1n,
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { kind: 'started', workflow: workflowOf(Attributes!) };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    // ReturnValuesOnConditionCheckFailure: the item as it was, in wire format.
+    return { kind: 'refused', workflow: error.Item ? workflowOf(unmarshallItem(error.Item)) : undefined };
+  }
+}
+
+/** Why the phase did not start, and what that delivery should still do. */
+async function notStarted(
+  deps: WorkflowDeps,
+  workflow: Workflow | undefined,
+  phase: PhaseDefinition,
+): Promise<PhaseOutcome> {
+  if (!workflow) {
+    logger.warn('phase message for an unknown workflow', { phase: phase.id });
+    return 'stale';
+  }
+  const state = workflow.phases[phase.number - 1]!;
+  if (!isActive(workflow)) {
+    // The completion event is published at least once: again on a redelivered last phase.
+    if (workflow.status === 'completed' && isLastPhase(phase)) await publishWorkflowEvent(deps, workflow);
+    return state.status === 'completed' ? 'duplicate' : 'stale';
+  }
+  if (state.status === 'completed') {
+    const next = PHASES[phase.number];
+    const nextState = next ? workflow.phases[next.number - 1] : undefined;
+    // This phase paid and queued the next; its message may have been lost in a crash before the
+    // send, so send it (again). A copy the next phase has already started on is not needed.
+    if (next && nextState?.status === 'queued') {
+      await deps.sendPhase({ workflowId: workflow.id, phase: next.id });
+      return 'duplicate';
+    }
+    // Paid without queueing the next because a cancel came in, then stopped before settling.
+    if (workflow.cancelRequested && nextState?.status === 'pending') {
+      await stopWorkflow(deps, workflow.id, { status: 'cancelled' });
+      return 'stopped';
+    }
+    return 'duplicate';
+  }
+  if (state.status === 'queued' && workflow.cancelRequested) {
+    await stopWorkflow(deps, workflow.id, { status: 'cancelled' });
+    return 'stopped';
+  }
+  // `pending`: a copy of a message for a phase the workflow has not reached (only duplicates
+  // can be early: the real one is sent after the previous phase's commit). It will come again.
+  logger.warn('phase message ahead of its workflow', { workflowId: workflow.id, phase: phase.id });
+  return 'stale';
+}
+
+/** The price list, and lazily (prefetched when the phase is known to need them) the policy and artifacts. */
+function phaseInputs(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinition) {
+  const needs = PHASE_INPUTS[phase.id] ?? { artifacts: [], safetyPolicy: true };
+  const artifacts = new Map<string, Promise<StoredArtifact>>();
+  let policy: Promise<SafetyPolicy> | undefined;
+  const artifact = (phaseId: string): Promise<StoredArtifact> => {
+    let found = artifacts.get(phaseId);
+    if (!found) {
+      // Keys are the workflow's and phase's ids: no need to wait for the workflow item.
+      // The audit phases check what the bucket holds; the others may use a copy in memory.
+      found = readArtifact(deps.artifacts, artifactKey(workflowId, phaseId), !needs.safetyPolicy).then(
+        (raw) => ({
+          raw,
+          document: JSON.parse(raw.toString('utf8')) as ArtifactDocument,
+        }),
+      );
+      artifacts.set(phaseId, found);
+    }
+    return found;
+  };
+  const safety = () => {
+    policy ??= getSafetyPolicy(deps.table);
+    return policy;
+  };
+  return {
+    artifact,
+    safety,
+    load: async (): Promise<PriceList> => {
+      const [prices] = await Promise.all([
+        getPriceList(deps.table),
+        ...(needs.safetyPolicy ? [safety()] : []),
+        ...needs.artifacts.map(artifact),
+      ]);
+      return prices;
+    },
+  };
+}
+
+type Inputs = ReturnType<typeof phaseInputs>;
+
+interface PhaseWork {
+  components: ComponentCharge[];
+  cost: Micro;
+  output: PhaseOutput;
+  executor: string;
+  artifact: ArtifactRef;
+  startedAtMs: number;
+  executorMs: number;
+}
+
+async function doWork(
+  deps: WorkflowDeps,
+  workflow: Workflow,
+  phase: PhaseDefinition,
+  attempt: number,
+  prices: PriceList,
+  inputs: Inputs,
+  timer: Timer,
+): Promise<PhaseWork> {
+  const startedAtMs = performance.now() - timer.total();
+  const components = phase.components.map((name) => ({ name, price: prices[name] ?? 0n }));
+  const cost = components.reduce((sum, component) => sum + component.price, 0n);
+  const context: PhaseContext = {
+    workflowId: workflow.id,
+    phase,
+    prompt: workflow.prompt,
+    preferences: workflow.preferences,
+    earlier: workflow.phases.slice(0, phase.number - 1),
+    artifact: inputs.artifact,
+    safety: inputs.safety,
+    audit: workflow.audit,
+    cost,
+    attempt,
+  };
+  const output = await deps.executor.execute(context);
+  const executorMs = timer.step('executor');
+  const executor = output.executor ?? deps.executor.name;
+  const document: ArtifactDocument = {
+    workflowId: workflow.id,
+    phase: { number: phase.number, id: phase.id, name: phase.name, category: phase.category },
+    components: phase.components,
+    executor,
+    summary: output.summary,
+    data: output.data,
+  };
+  const stored = await putArtifact(
+    deps.artifacts,
+    workflow.id,
+    phase.id,
+    `${JSON.stringify(document, null, 2)}\n`,
+  );
+  timer.step('artifact');
+  return { components, cost, output, executor, artifact: stored, startedAtMs, executorMs };
+}
+
+/** Errors that stop the workflow rather than retry the phase: the money is not there. */
+const isRefusal = (error: unknown): error is AppError =>
+  error instanceof PaymentRequiredError ||
+  error instanceof BudgetSuspendedError ||
+  error instanceof BudgetClosedError ||
+  error instanceof BudgetNotFoundError;
+
+async function pay(
+  deps: WorkflowDeps,
+  loaded: Workflow,
+  phase: PhaseDefinition,
+  work: PhaseWork,
+  timer: Timer,
+): Promise<PhaseOutcome> {
+  let workflow = loaded;
+  const last = isLastPhase(phase);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const state = workflow.phases[phase.number - 1]!;
+    const advance = !last && !workflow.cancelRequested;
+    try {
+      if (work.cost > state.estimate && state.extraCharge === null) {
+        const excess = work.cost - state.estimate;
+        await chargeExcess(deps, workflow, phase, excess, (now) =>
+          excessLeg(deps, workflow, phase, excess, now),
+        );
+        state.extraCharge = excess;
+      }
+      // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min does not take
+      const captured = work.cost < state.estimate ? work.cost : state.estimate;
+      await capturePhase(deps, workflow, phase, captured, (now) =>
+        completionLeg(deps, workflow, phase, work, { advance, now }),
+      );
+      timer.step('capture');
+      break;
+    } catch (error) {
+      timer.step('capture');
+      if (isRefusal(error)) {
+        await stopWorkflow(deps, workflow.id, {
+          status: 'failed',
+          failure: { code: error.code, message: error.message, phase: phase.id },
+          whilePhaseUnfinished: phase.id,
+        });
+        return 'stopped';
+      }
+      if (!(error instanceof HoldNotActiveError || error instanceof WorkflowChangedError)) throw error;
+      // Another delivery got there first, the workflow stopped, or a cancel came in: look again.
+      const current = await findWorkflow(deps.table, workflow.id);
+      if (!current || !isActive(current)) return 'stale';
+      workflow = current;
+      const now = workflow.phases[phase.number - 1]!;
+      // Lost a race with a copy of this message: that copy committed and sends the next phase.
+      if (now.status === 'completed') return 'duplicate';
+      // Still ours to pay: a cancel came in, or a copy charged the excess first. Again, as it is now.
+      if (now.status === 'running' && attempt < 3) continue;
+      throw error;
+    }
+  }
+  await afterPayment(deps, workflow, phase, work, last);
+  timer.step('next');
+  return 'completed';
+}
+
+async function afterPayment(
+  deps: WorkflowDeps,
+  workflow: Workflow,
+  phase: PhaseDefinition,
+  work: PhaseWork,
+  last: boolean,
+): Promise<void> {
+  const state = workflow.phases[phase.number - 1]!;
+  // Statistics for estimates: best effort and at most once (only the delivery that paid records).
+  const history = recordActualCost(deps.table, {
+    category: phase.category,
+    estimated: state.estimate,
+    actual: work.cost,
+  }).catch((error: unknown) => logger.warn('cost history not recorded', { error: String(error) }));
+  if (last) {
+    const now = deps.clock.now().toISOString();
+    await publishWorkflowEvent(deps, {
+      ...workflow,
+      status: 'completed',
+      totalCost: workflow.phases.reduce((sum, p) => sum + (p.cost ?? 0n), 0n) + work.cost,
+      finishedAt: workflow.finishedAt ?? now,
+      updatedAt: now,
+    });
+  } else if (!workflow.cancelRequested) {
+    await deps.sendPhase({ workflowId: workflow.id, phase: PHASES[phase.number]!.id });
+  } else {
+    // Cancelled while this phase ran: it finished and paid; the rest is released.
+    await stopWorkflow(deps, workflow.id, { status: 'cancelled' });
+  }
+  await history;
+}
+
+/** The phase's completion in the workflow item: a leg of the capture transaction. */
+function completionLeg(
+  deps: WorkflowDeps,
+  workflow: Workflow,
+  phase: PhaseDefinition,
+  work: PhaseWork,
+  options: { advance: boolean; now: Date },
+): TransactItem {
+  const now = options.now.toISOString();
+  const last = isLastPhase(phase);
+  const durationMs = Math.round(performance.now() - work.startedAtMs);
+  const sets = [
+    'phases.#p.#status = :completed',
+    'phases.#p.#result = :result',
+    'totalCost = totalCost + :cost',
+    'updatedAt = :now',
+  ];
+  const values: Record<string, unknown> = {
+    ':completed': 'completed',
+    ':running': 'running',
+    ':cost': work.cost,
+    ':now': now,
+    ':result': phaseResultJson({
+      cost: work.cost,
+      components: work.components,
+      finishedAt: now,
+      durationMs,
+      executorMs: Math.round(work.executorMs * 100) / 100,
+      artifact: work.artifact,
+      executor: work.executor,
+      summary: work.output.summary,
+    }),
+  };
+  const names: Record<string, string> = {
+    '#status': 'status',
+    '#p': phase.id,
+    '#error': 'error',
+    '#result': 'result',
+  };
+  if (work.output.audit) {
+    sets.push('audit = :audit');
+    values[':audit'] = auditJson(work.output.audit);
+  }
+  let remove = 'REMOVE phases.#p.#error';
+  if (options.advance) {
+    sets.push('phases.#next.#status = :queued', 'gsi2sk = :active');
+    names['#next'] = PHASES[phase.number]!.id;
+    values[':queued'] = 'queued';
+    values[':active'] = activeIndexKey(now, workflow.id);
+  } else if (last) {
+    const response = composeResponse(workflow, phase, work, options.now);
+    sets.push('#status = :done', 'finishedAt = :now', 'settledAt = :now', '#response = :response');
+    names['#response'] = 'response';
+    values[':done'] = 'completed';
+    values[':response'] = responseJson(response);
+    remove += ', gsi2pk, gsi2sk';
+  }
+  return {
+    Update: {
+      TableName: deps.table.name,
+      Key: workflowKey(workflow.id),
+      UpdateExpression: `SET ${sets.join(', ')} ${remove}`,
+      // Once per phase, while the workflow runs; a cancel that came in since the read must be seen.
+      ConditionExpression: `#status = :running AND phases.#p.#status = :running${
+        options.advance ? ' AND attribute_not_exists(cancelRequested)' : ''
+      }`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+function excessLeg(
+  deps: WorkflowDeps,
+  workflow: Workflow,
+  phase: PhaseDefinition,
+  excess: Micro,
+  now: Date,
+): TransactItem {
+  return {
+    Update: {
+      TableName: deps.table.name,
+      Key: workflowKey(workflow.id),
+      UpdateExpression: 'SET phases.#p.extraCharge = :excess, updatedAt = :now',
+      ConditionExpression:
+        '#status = :running AND phases.#p.#status = :running AND attribute_not_exists(phases.#p.extraCharge)',
+      ExpressionAttributeNames: { '#status': 'status', '#p': phase.id },
+      ExpressionAttributeValues: { ':excess': excess, ':now': now.toISOString(), ':running': 'running' },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+/** The original's response shape, from what every phase recorded. */
+function composeResponse(
+  workflow: Workflow,
+  phase: PhaseDefinition,
+  work: PhaseWork,
+  finishedAt: Date,
+): WorkflowResponse {
+  const earlier = workflow.phases.slice(0, phase.number - 1);
+  const totalCost = earlier.reduce((sum, p) => sum + (p.cost ?? 0n), 0n) + work.cost;
+  const audit = work.output.audit ?? workflow.audit;
+  const safetyValidated = Boolean(audit?.verified && audit.passed);
+  const lines = [
+    `Research query: ${workflow.prompt.trim()}`,
+    '',
+    ...earlier.map((p) => `${PHASES[p.number - 1]!.name}: ${p.summary ?? ''}`),
+    `${phase.name}: ${work.output.summary}`,
+  ];
+  const text = lines.join('\n');
+  return {
+    responseText: text.length > ANSWER_CHARS ? `${text.slice(0, ANSWER_CHARS - 1)}…` : text,
+    totalCost,
+    executionTimeMs: finishedAt.getTime() - Date.parse(workflow.createdAt),
+    componentsUsed: [...earlier.flatMap((p) => p.components.map((c) => c.name)), ...phase.components],
+    safetyValidated,
+  };
+}
+
+/** The error of a failed attempt, for the phase's record and the dead-letter consumer (best effort). */
+async function recordAttemptError(
+  deps: WorkflowDeps,
+  workflowId: string,
+  phase: PhaseDefinition,
+  error: unknown,
+): Promise<void> {
+  try {
+    await deps.table.doc.send(
+      new UpdateCommand({
+        TableName: deps.table.name,
+        Key: workflowKey(workflowId),
+        UpdateExpression: 'SET phases.#p.#error = :error',
+        ConditionExpression: 'phases.#p.#status = :running',
+        ExpressionAttributeNames: { '#p': phase.id, '#status': 'status', '#error': 'error' },
+        ExpressionAttributeValues: {
+          ':error': String((error as Error).message ?? error).slice(0, 500),
+          ':running': 'running',
+        },
+      }),
+    );
+  } catch (recordError) {
+    logger.warn('phase error not recorded', { error: String(recordError) });
+  }
+}

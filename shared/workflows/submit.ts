@@ -1,0 +1,151 @@
+import { type Idempotency, IdempotentReplay } from '#platform/idempotency.js';
+import { newId } from '#platform/ids.js';
+import type { Micro } from '#platform/money.js';
+import { Transaction } from '#platform/transaction.js';
+import { reservationRefusal, reserveLeg } from '#shared/budgets/reservations.js';
+import { InsufficientFundsError } from '#shared/ledger/errors.js';
+import { addHold } from '#shared/ledger/holds.js';
+import { Posting } from '#shared/ledger/posting.js';
+import { getAccount } from '#shared/ledger/reads.js';
+import { commitFreeingExpiredHolds } from '#shared/ledger/transfers.js';
+import { PHASES } from '#shared/prices/phases.js';
+import { getPriceList, phaseCost } from '#shared/prices/price-list.js';
+import { EstimateNotCoveredError, MaxCostExceededError } from './errors.js';
+import { findWorkflow } from './reads.js';
+import { getSafetyPolicy, screenPrompt } from './safety.js';
+import { type PhaseState, type Preferences, type Workflow, workflowItem } from './workflow.js';
+import type { WorkflowDeps } from './workflow-deps.js';
+
+/**
+ * Holds outlive any run by far: a workflow re-driven after 10 minutes still finds them. A hold
+ * that lapsed would no longer be captured, and its expiry would not return the reservation.
+ */
+export const HOLD_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface Submission {
+  ownerId: string;
+  prompt: string;
+  preferences?: Preferences;
+  budgetId: string;
+  maxCost?: Micro;
+}
+
+/**
+ * Screens the prompt, prices the seven phases, then in one transaction: a hold per phase on the
+ * owner's balance (payee `revenue`), the whole estimate reserved on the budget, the workflow and
+ * the idempotency record. Phase 1 is sent after the commit; a replay of the request sends it
+ * again while the workflow still waits for it, so a lost send is repaired by the client's retry.
+ */
+export async function submitWorkflow(
+  deps: WorkflowDeps,
+  input: Submission,
+  idempotency?: Idempotency<Workflow>,
+): Promise<Workflow> {
+  const [policy, prices] = await Promise.all([getSafetyPolicy(deps.table), getPriceList(deps.table)]);
+  const screening = screenPrompt(input.prompt, policy);
+  const estimates = PHASES.map((phase) => phaseCost(phase, prices));
+  const estimate = estimates.reduce((sum, amount) => sum + amount, 0n);
+  if (input.maxCost !== undefined && estimate > input.maxCost) {
+    throw new MaxCostExceededError(estimate, input.maxCost);
+  }
+
+  const now = deps.clock.now();
+  const tx = new Transaction(deps.table);
+  // The budget leg first: its refusal (unknown budget, not a member, no room) is the answer even
+  // when the balance is short too.
+  tx.add(
+    reserveLeg(deps.table.name, { budgetId: input.budgetId, memberId: input.ownerId, amount: estimate }),
+    (item) => reservationRefusal(item, input.ownerId, estimate),
+  );
+  const posting = new Posting(now);
+  const phases: PhaseState[] = PHASES.map((phase, index) => {
+    const hold = addHold(
+      deps,
+      tx,
+      posting,
+      {
+        ownerId: input.ownerId,
+        amount: estimates[index]!,
+        expiresInSeconds: HOLD_TTL_SECONDS,
+        budgetId: input.budgetId,
+        category: phase.category,
+      },
+      now,
+    );
+    return {
+      id: phase.id,
+      number: phase.number,
+      status: index === 0 ? 'queued' : 'pending',
+      holdId: hold.id,
+      estimate: hold.amount,
+      cost: null,
+      extraCharge: null,
+      components: [],
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+      executorMs: null,
+      attempts: 0,
+      executor: null,
+      summary: null,
+      artifact: null,
+      error: null,
+    };
+  });
+  posting.applyTo(tx, deps.table.name);
+  const workflow: Workflow = {
+    id: newId('wf'),
+    ownerId: input.ownerId,
+    budgetId: input.budgetId,
+    prompt: input.prompt,
+    preferences: input.preferences ?? {},
+    status: 'queued',
+    estimate,
+    maxCost: input.maxCost ?? null,
+    totalCost: 0n,
+    cancelRequested: false,
+    createdAt: now.toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    settledAt: null,
+    updatedAt: now.toISOString(),
+    screening,
+    phases,
+    failure: null,
+    response: null,
+    audit: null,
+  };
+  tx.add({
+    Put: {
+      TableName: deps.table.name,
+      Item: workflowItem(workflow),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  });
+  tx.idempotent(idempotency, workflow, now);
+  try {
+    await commitFreeingExpiredHolds(deps, tx, input.ownerId);
+  } catch (error) {
+    if (error instanceof IdempotentReplay) {
+      await resendFirstPhase(deps, error);
+      throw error;
+    }
+    if (error instanceof InsufficientFundsError) {
+      throw new EstimateNotCoveredError(estimate, (await getAccount(deps, input.ownerId)).available);
+    }
+    throw error;
+  }
+  await deps.sendPhase({ workflowId: workflow.id, phase: PHASES[0]!.id });
+  return workflow;
+}
+
+/** The first answer's workflow, when it still waits for phase 1: its message may never have been sent. */
+async function resendFirstPhase(deps: WorkflowDeps, replay: IdempotentReplay): Promise<void> {
+  if (replay.response.status !== 202) return;
+  const { id } = JSON.parse(replay.response.body) as { id?: string };
+  if (!id) return;
+  const workflow = await findWorkflow(deps.table, id);
+  if (workflow?.status === 'queued' && workflow.phases[0]?.status === 'queued') {
+    await deps.sendPhase({ workflowId: id, phase: PHASES[0]!.id });
+  }
+}
