@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Micro } from '#platform/money.js';
 import { type Publish, recordAlert, thresholdAlert } from './alerts.js';
 import { type Budget, budgetKey, budgetOf } from './budget.js';
@@ -66,6 +66,29 @@ async function chargedInPeriod(deps: Pick<BudgetDeps, 'table'>, budget: Budget):
 }
 
 /**
+ * A budget read, then its charges: a charge committed in between looks like drift. So a
+ * mismatch is read again, budget and charges both, before it is reported.
+ */
+async function driftOf(
+  deps: Pick<BudgetDeps, 'table'>,
+  first: Budget,
+  attempts = 3,
+): Promise<BudgetDrift | undefined> {
+  let budget = first;
+  for (let attempt = 1; ; attempt++) {
+    const ledger = await chargedInPeriod(deps, budget);
+    if (ledger === budget.spent) return undefined;
+    if (attempt >= attempts) return { budgetId: budget.id, spent: budget.spent, ledger };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { Item } = await deps.table.doc.send(
+      new GetCommand({ TableName: deps.table.name, Key: budgetKey(budget.id), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    budget = budgetOf(Item);
+  }
+}
+
+/**
  * Every budget's spent against its charge records, and the threshold alerts its figures call
  * for (recorded when missing: the put is conditional, so an existing alert is left alone).
  * It reads every charge record: see docs/budgets.md for how this stays bounded as they grow.
@@ -78,8 +101,8 @@ export async function auditBudgets(
   const drift: BudgetDrift[] = [];
   let repairedAlerts = 0;
   for (const budget of budgets) {
-    const ledger = await chargedInPeriod(deps, budget);
-    if (ledger !== budget.spent) drift.push({ budgetId: budget.id, spent: budget.spent, ledger });
+    const found = await driftOf(deps, budget);
+    if (found) drift.push(found);
     if (!repair) continue;
     for (const threshold of crossedThresholds(budget.alertThresholds, budget.limit, -1n, budget.spent)) {
       const alert = thresholdAlert(

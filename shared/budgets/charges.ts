@@ -121,7 +121,8 @@ function periodHistoryPut(tableName: string, budget: Budget) {
   };
 }
 
-async function recordChargeAlerts(
+/** The alerts a committed charge crossed (also used by charges that commit through the ledger, as workflow captures do). */
+export async function recordChargeAlerts(
   deps: BudgetDeps,
   budgetId: string,
   plan: ChargePlan,

@@ -5,6 +5,7 @@ import { identityProbes } from './probes/identity.js';
 import { ledgerProbes } from './probes/ledger.js';
 import { marketplaceProbes } from './probes/marketplace.js';
 import { platformProbes } from './probes/platform.js';
+import { workflowProbes } from './probes/workflows.js';
 
 /**
  * What a sweep checks: one entry per capability. A new capability adds its module under
@@ -16,6 +17,7 @@ export const capabilityProbes: readonly CapabilityProbes[] = [
   ledgerProbes,
   budgetProbes,
   marketplaceProbes,
+  workflowProbes,
 ];
 
 /** Every check of the given capabilities; two checks with one name would merge their metrics. */

@@ -1,11 +1,16 @@
 import { UnavailableError } from '#platform/errors.js';
+import { logger } from '#platform/logger.js';
 import type { Micro } from '#platform/money.js';
 import type { TransactItem, Transaction } from '#platform/transaction.js';
-import { recordAlert, thresholdAlert } from '#shared/budgets/alerts.js';
 import { type Budget, budgetOf } from '#shared/budgets/budget.js';
 import { budgetChargeLeg } from '#shared/budgets/budget-leg.js';
-import { type BudgetChargeInput, type ChargePlan, planCharge } from '#shared/budgets/charge-plan.js';
-import { type Charge, chargeRecordPut, commitWithBudget } from '#shared/budgets/charges.js';
+import { type BudgetChargeInput, planCharge } from '#shared/budgets/charge-plan.js';
+import {
+  type Charge,
+  chargeRecordPut,
+  commitWithBudget,
+  recordChargeAlerts,
+} from '#shared/budgets/charges.js';
 import { BudgetChangedError, BudgetNotFoundError } from '#shared/budgets/errors.js';
 import { captureHold } from '#shared/ledger/holds.js';
 import { Posting } from '#shared/ledger/posting.js';
@@ -66,7 +71,13 @@ export async function capturePhase(
       seen = budgetOf(error.item);
       continue;
     }
-    await recordPlanAlerts(deps, workflow.budgetId, plan, now);
+    // Paid: an alert that fails to record is added by the health sweep, not a reason to retry the phase.
+    await recordChargeAlerts(deps, workflow.budgetId, plan, now).catch((error: unknown) =>
+      logger.warn('phase alerts not recorded; the health sweep will add them', {
+        workflowId: workflow.id,
+        error,
+      }),
+    );
     return;
   }
 }
@@ -126,52 +137,4 @@ function phaseCharge(
     reference: `${workflow.id}/${phase.id}`,
     createdAt: now.toISOString(),
   };
-}
-
-/**
- * The alerts a planned charge crossed, written after it as `commitWithBudget` writes them
- * (a conditional put each: never two), for captures, which commit through the ledger instead.
- */
-async function recordPlanAlerts(deps: WorkflowDeps, budgetId: string, plan: ChargePlan, now: Date) {
-  if (plan.kind !== 'informed') return;
-  for (const threshold of plan.crossed) {
-    await recordAlert(
-      deps.table,
-      deps.publish,
-      thresholdAlert(budgetId, plan.periodKey, threshold, plan.spent, plan.limit, now),
-    );
-  }
-  if (plan.limit !== plan.limitBefore) {
-    await recordAlert(
-      deps.table,
-      deps.publish,
-      {
-        ...thresholdAlert(budgetId, plan.periodKey, 0, plan.spent, plan.limit, now),
-        kind: 'expansion',
-        threshold: null,
-        severity: 'warning',
-        previousLimit: plan.limitBefore,
-      },
-      'auto',
-    );
-  }
-  if (plan.suspend) {
-    await recordAlert(
-      deps.table,
-      deps.publish,
-      {
-        ...thresholdAlert(
-          budgetId,
-          plan.periodKey,
-          plan.from.suspendAtPercent ?? 0,
-          plan.spent,
-          plan.limit,
-          now,
-        ),
-        kind: 'suspended',
-        severity: 'emergency',
-      },
-      'charge',
-    );
-  }
 }
