@@ -155,7 +155,12 @@ export const functions: FunctionSpec[] = [
       { kind: 'schedule', rateMinutes: HEALTH_SWEEP_RATE_MINUTES },
       { kind: 'http', routes: healthSweepRoutes },
     ],
-    access: { table: 'readwrite', bucket: 'readwrite', watchesQueues: true, sendsTo: ['notifications', 'workflow-phases'] },
+    access: {
+      table: 'readwrite',
+      bucket: 'readwrite',
+      watchesQueues: true,
+      sendsTo: ['notifications', 'workflow-phases'],
+    },
   },
   {
     id: 'notifications-consumer',
