@@ -1,3 +1,5 @@
+import { DEMO_JOURNEYS, DEMO_LISTINGS } from '../../shared/marketplace/demo-catalogue.js';
+
 /**
  * What virtual users do. Each scenario is a short user journey through the public API; add one
  * here and the load run interleaves it with the others.
@@ -82,4 +84,70 @@ const hold: Scenario = {
   },
 };
 
-export const scenarios: Scenario[] = [transfer, charge, hold];
+/**
+ * The four end-to-end journeys of the demo catalogue, each one checkout. The first virtual user
+ * lists the journeys' items again as pay-per-use (one-time items can be bought only once), at
+ * the demo prices, so that every user can take every journey again and again.
+ */
+const journey: Scenario = {
+  name: 'journey',
+  prepare: async (users, call) => {
+    const seller = users[0]!;
+    for (const demo of DEMO_JOURNEYS) {
+      const ids: string[] = [];
+      for (const listingId of demo.listingIds) {
+        const source = DEMO_LISTINGS.find((listing) => listing.id === listingId)!;
+        const created = await call('setup', 'POST', '/v1/listings', seller.key, {
+          type: source.type,
+          title: source.title,
+          description: source.description,
+          tags: source.tags,
+          price: source.price,
+          pricingModel: 'pay_per_use',
+          metadata: source.metadata,
+        });
+        ids.push(String(created.body.id));
+      }
+      seller.state[`journey:${demo.name}`] = ids.join(',');
+    }
+  },
+  run: async (user, users, call, opId) => {
+    if (user.id === users[0]!.id) return; // a seller cannot buy their own listings
+    const demo = pick([...DEMO_JOURNEYS]);
+    const ids = users[0]!.state[`journey:${demo.name}`]!.split(',');
+    await call(
+      `journey`,
+      'POST',
+      '/v1/orders',
+      user.key,
+      {
+        items: ids.map((listingId) => ({ listingId })),
+        budgetId: user.state.budgetId,
+        category: 'marketplace_trading',
+      },
+      opId,
+    );
+  },
+};
+
+/** A research workflow submitted, then read once (its phases run on the queue meanwhile). */
+const workflow: Scenario = {
+  name: 'workflow',
+  run: async (user, _users, call, opId) => {
+    const submitted = await call(
+      'workflow',
+      'POST',
+      '/v1/workflows',
+      user.key,
+      {
+        prompt: 'Analyze quantum field interactions for advanced photonic system development',
+        budgetId: user.state.budgetId,
+      },
+      opId,
+    );
+    if (submitted.status === 202)
+      await call('workflow-read', 'GET', `/v1/workflows/${submitted.body.id}`, user.key);
+  },
+};
+
+export const scenarios: Scenario[] = [transfer, charge, hold, journey, workflow];
