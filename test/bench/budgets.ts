@@ -1,6 +1,4 @@
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
@@ -11,8 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { chargeRoute } from '../../functions/budgets/contract.js';
 import { chargeView } from '../../functions/budgets/views.js';
-import { startLocalAws } from '../../infra/local/local-aws.js';
-import { type Runtime, startRuntime } from '../../infra/local/runtime.js';
+import type { Runtime } from '../../infra/local/runtime.js';
 import { budgetKey, membershipKey } from '../../shared/budgets/budget.js';
 import type { BudgetDeps } from '../../shared/budgets/budget-deps.js';
 import { type Charge, chargeBudget } from '../../shared/budgets/charges.js';
@@ -26,6 +23,7 @@ import { formatFtns, parseFtns } from '../../shared/platform/money.js';
 import { documentClient, type Table } from '../../shared/platform/table.js';
 import { defaultRetry, type TransactItem } from '../../shared/platform/transaction.js';
 import { type ApiResponse, apiClient } from '../support/http.js';
+import { childBenchmark } from './child-benchmark.js';
 import { countRequests, type RequestCounter, UNATTRIBUTED } from './request-counter.js';
 import type { Benchmark, Section } from './section.js';
 import { median, percentile, round } from './stats.js';
@@ -683,73 +681,9 @@ async function measure(runtime: Runtime, endpoint: string, ownedAws: boolean): P
   };
 }
 
-async function measureHere(): Promise<Section> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  const aws = await startLocalAws();
-  let runtime: Runtime | undefined;
-  try {
-    runtime = await startRuntime({
-      prefix: `bench-${randomBytes(3).toString('hex')}`,
-      port: 0,
-      scheduleIntervalSeconds: 3600,
-      log: () => {},
-    });
-    return await measure(runtime, aws.endpoint, aws.owned);
-  } finally {
-    await runtime?.stop();
-    await aws.stop();
-  }
-}
-
-type ChildAnswer = { section: Section } | { error: string };
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-/** Runs this file in a child process (see the top) and returns the section it sends back. */
-function run(): Promise<Section> {
-  return new Promise((done, fail) => {
-    const child = fork(import.meta.filename, [], {
-      cwd: ROOT,
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
-    // Whatever the child prints (its logs) goes to stderr, off the report.
-    child.stdout?.pipe(process.stderr, { end: false });
-    let answer: ChildAnswer | undefined;
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
-    child.on('message', (message) => {
-      answer = message as ChildAnswer;
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      fail(error);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (answer && 'section' in answer) done(answer.section);
-      else fail(new Error(answer?.error ?? `the budgets benchmark's process exited with ${signal ?? code}`));
-    });
-  });
-}
-
-/** The child: measure, send the section to the parent (or print it as JSON when run alone), exit. */
-async function child(): Promise<void> {
-  let answer: ChildAnswer;
-  try {
-    answer = { section: await measureHere() };
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    answer = { error: String(error) };
-  }
-  const send = process.send?.bind(process);
-  if (send) await new Promise<void>((sent) => send(answer, undefined, {}, () => sent()));
-  else console.log(JSON.stringify(answer, null, 2));
-  // The SDK clients' keep-alive sockets would hold the process open.
-  process.exit('error' in answer ? 1 : 0);
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) await child();
-
-export const budgets: Benchmark = { name: 'budgets', run };
+export const budgets: Benchmark = await childBenchmark({
+  name: 'budgets',
+  file: import.meta.filename,
+  timeoutMs: CHILD_TIMEOUT_MS,
+  measure,
+});

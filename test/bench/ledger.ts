@@ -154,7 +154,7 @@ async function measure(runtime: Runtime, endpoint: string, ownedAws: boolean): P
   const body = { to: payee.id, amount: AMOUNT };
   // One Idempotency-Key per operation, used again each iteration: its record is deleted at the end
   // of the iteration before (see cleanUp), so each use is a first use. Fresh keys would each leave
-  // an empty partition behind in moto, which deep-copies them all on every transaction.
+  // an empty partition behind in moto, which keeps them all and slows down as they grow.
   const runId = randomBytes(4).toString('hex');
   const keyOf = (op: Op) => `bench-${runId}-${op}`;
   let rawItems: TransactItem[] = [];
@@ -369,15 +369,14 @@ async function measure(runtime: Runtime, endpoint: string, ownedAws: boolean): P
         `through the runtime adds ${adds(samples.http)} at p50 (the authorizer's GetItem, two in-process Lambda ` +
         `invocations, the local gateway, JSON, a loopback HTTP round trip); the domain function adds ${adds(samples.domain)}.`,
       "Absolute times are the local AWS's, not DynamoDB's: moto_server.py serialises all DynamoDB requests behind " +
-        'one lock, and moto deep-copies the whole table once per item of a TransactWriteItems (its rollback copy), ' +
-        'so a transaction costs more as the table grows, which real DynamoDB does not; moto also keeps an empty ' +
-        'partition for every partition key ever touched, deleted or not. To keep the figures stationary, each ' +
+        "one lock (and replaces moto's TransactWriteItems, which copied the whole table once per item, with one " +
+        'that keeps only the touched items); moto still keeps an empty partition for every partition key ever ' +
+        'touched, deleted or not, and slows down as they grow. To keep the figures stationary, each ' +
         "iteration's entries and idempotency records are deleted afterwards (untimed, one BatchWriteItem), and each " +
         'operation uses the same Idempotency-Key every iteration (its record gone, so each use is a first use; a ' +
         'transfer answered as a replay, or a balance off, would show it was not): the table held ' +
         `${itemsAtStart} items before the measured iterations and ${itemsAtEnd} after. p50 of (c), first 50 → last 50 ` +
-        `measured: ${drift(samples.raw)} ms; of (a): ${drift(samples.http)} ms. (In a trial run with fresh keys and ` +
-        "no clean-up, (c)'s p50 went from 59 ms to 272 ms over 200 iterations.) Interleaving spreads machine noise " +
+        `measured: ${drift(samples.raw)} ms; of (a): ${drift(samples.http)} ms. Interleaving spreads machine noise ` +
         'over all three; the ratios and differences are what carry over.',
       balanceNote,
       ...(unattributed

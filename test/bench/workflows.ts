@@ -1,16 +1,14 @@
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { startLocalAws } from '../../infra/local/local-aws.js';
-import { type Runtime, startRuntime } from '../../infra/local/runtime.js';
+import type { Runtime } from '../../infra/local/runtime.js';
 import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '../../shared/identity/bootstrap.js';
 import { dynamoClient, s3Client, sqsClient } from '../../shared/platform/aws-clients.js';
 import { documentClient } from '../../shared/platform/table.js';
 import { PHASES } from '../../shared/prices/phases.js';
 import { observePhases, type PhaseReport } from '../../shared/workflows/timings.js';
 import { type ApiResponse, apiClient } from '../support/http.js';
+import { childBenchmark } from './child-benchmark.js';
 import { countRequests, type RequestCounter } from './request-counter.js';
 import type { Benchmark, Section } from './section.js';
 import { median, percentile, round } from './stats.js';
@@ -242,78 +240,10 @@ async function measure(runtime: Runtime, endpoint: string, ownedAws: boolean): P
   };
 }
 
-async function measureHere(): Promise<Section> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  const aws = await startLocalAws();
-  let runtime: Runtime | undefined;
-  try {
-    runtime = await startRuntime({
-      prefix: `bench-wf-${randomBytes(3).toString('hex')}`,
-      port: 0,
-      scheduleIntervalSeconds: 3600,
-      throttling: 'off',
-      log: () => {},
-    });
-    return await measure(runtime, aws.endpoint, aws.owned);
-  } finally {
-    await runtime?.stop();
-    await aws.stop();
-  }
-}
-
-type ChildAnswer = { section: Section } | { error: string };
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-/**
- * Runs this file in a child process: the platform caches its configuration (table name, queue
- * URLs) and its SDK clients per process, so a runtime started after another benchmark's would
- * talk to that benchmark's stopped local AWS.
- */
-function run(): Promise<Section> {
-  return new Promise((done, fail) => {
-    const child = fork(import.meta.filename, [], {
-      cwd: ROOT,
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
-    child.stdout?.pipe(process.stderr, { end: false });
-    let answer: ChildAnswer | undefined;
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
-    child.on('message', (message) => {
-      answer = message as ChildAnswer;
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      fail(error);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (answer && 'section' in answer) done(answer.section);
-      else
-        fail(new Error(answer?.error ?? `the workflows benchmark's process exited with ${signal ?? code}`));
-    });
-  });
-}
-
-/** The child: measure, send the section to the parent (or print it as JSON when run alone), exit. */
-async function child(): Promise<void> {
-  let answer: ChildAnswer;
-  try {
-    answer = { section: await measureHere() };
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    answer = { error: String(error) };
-  }
-  const send = process.send?.bind(process);
-  if (send) await new Promise<void>((sent) => send(answer, undefined, {}, () => sent()));
-  else console.log(JSON.stringify(answer, null, 2));
-  // The SDK clients' keep-alive sockets would hold the process open.
-  process.exit('error' in answer ? 1 : 0);
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) await child();
-
-export const workflows: Benchmark = { name: 'workflows', run };
+export const workflows: Benchmark = await childBenchmark({
+  name: 'workflows',
+  file: import.meta.filename,
+  timeoutMs: CHILD_TIMEOUT_MS,
+  throttling: 'off',
+  measure,
+});
