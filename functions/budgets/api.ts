@@ -5,7 +5,12 @@ import type { Budget } from '#shared/budgets/budget.js';
 import { budgetDeps } from '#shared/budgets/budget-deps.js';
 import { type Charge, chargeBudget, listCharges } from '#shared/budgets/charges.js';
 import { estimate } from '#shared/budgets/estimates.js';
-import { decideExpansion, listExpansions, requestExpansion } from '#shared/budgets/expansions.js';
+import {
+  decideExpansion,
+  type ExpansionRequest,
+  listExpansions,
+  requestExpansion,
+} from '#shared/budgets/expansions.js';
 import {
   closeBudget,
   createBudget,
@@ -36,6 +41,7 @@ import { alertView, budgetView, chargeView, estimateView, expansionView } from '
 
 const budgetAnswer = (status: number) => (budget: Budget) => ({ status, body: budgetView(budget) });
 const chargeAnswer = (charge: Charge) => ({ status: 201, body: chargeView(charge) });
+const expansionAnswer = (expansion: ExpansionRequest) => ({ status: 201, body: expansionView(expansion) });
 const all = <T>(items: T[]) => ({ items, nextCursor: null });
 
 export const handler = httpFunction([
@@ -78,10 +84,11 @@ export const handler = httpFunction([
     await getBudget(budgetDeps(), params.budgetId, principal);
     return { status: 200, body: all((await listAlerts(budgetDeps().table, params.budgetId)).map(alertView)) };
   }),
-  bind(requestExpansionRoute, async ({ params, principal, body }) => ({
-    status: 201,
-    body: expansionView(await requestExpansion(budgetDeps(), params.budgetId, principal, body)),
-  })),
+  bind(requestExpansionRoute, async (request) => {
+    const { params, principal, body } = request;
+    const answer = idempotent(request, expansionAnswer);
+    return expansionAnswer(await requestExpansion(budgetDeps(), params.budgetId, principal, body, answer));
+  }),
   bind(listExpansionsRoute, async ({ params, principal }) => ({
     status: 200,
     body: all((await listExpansions(budgetDeps(), params.budgetId, principal)).map(expansionView)),

@@ -1,9 +1,11 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { epochSeconds } from '#platform/clock.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '#platform/errors.js';
 import type { Principal } from '#platform/http/principal.js';
+import type { Idempotency } from '#platform/idempotency.js';
 import { newId } from '#platform/ids.js';
 import type { Micro } from '#platform/money.js';
+import { Transaction } from '#platform/transaction.js';
 import { recordAlert, thresholdAlert } from './alerts.js';
 import { budgetKey } from './budget.js';
 import type { BudgetDeps } from './budget-deps.js';
@@ -50,6 +52,7 @@ export async function requestExpansion(
   budgetId: string,
   principal: Principal,
   input: { amount: Micro; reason: string },
+  idempotency?: Idempotency<ExpansionRequest>,
 ): Promise<ExpansionRequest> {
   const budget = await getBudget(deps, budgetId, principal);
   if (!(principal.userId in budget.members))
@@ -65,8 +68,8 @@ export async function requestExpansion(
     expiresAt: new Date(now.getTime() + EXPANSION_REQUEST_TTL_SECONDS * 1000).toISOString(),
     createdAt: now.toISOString(),
   };
-  await deps.table.doc.send(
-    new PutCommand({
+  const tx = new Transaction(deps.table).add({
+    Put: {
       TableName: deps.table.name,
       Item: {
         ...requestKey(budgetId, request.id),
@@ -74,8 +77,9 @@ export async function requestExpansion(
         ...request,
         expiresAtEpoch: epochSeconds(new Date(request.expiresAt)),
       },
-    }),
-  );
+    },
+  });
+  await tx.idempotent(idempotency, request, now).commit(deps.retry);
   return request;
 }
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { epochSeconds } from './clock.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type Clock, epochSeconds } from './clock.js';
 import { AppError } from './errors.js';
+import type { Table } from './table.js';
 
 /**
  * Idempotency of money-moving requests: the key's record (the request's hash and the answer)
@@ -86,4 +88,39 @@ export function idempotencyPut<T>(tableName: string, idempotency: Idempotency<T>
 export function replayOf(record: Record<string, unknown>, requestHash: string): IdempotentReplay {
   if (record.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
   return new IdempotentReplay({ status: Number(record.status), body: String(record.body) });
+}
+
+/** The key's live record (a consistent read), or undefined when the key is new or its use expired. */
+export async function readIdempotencyRecord(
+  table: Table,
+  request: Pick<IdempotencyRequest, 'scope' | 'key'>,
+  now: Date,
+): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await table.doc.send(
+    new GetCommand({ TableName: table.name, Key: idempotencyKeyOf(request), ConsistentRead: true }),
+  );
+  return Item && Number(Item.expiresAt) >= epochSeconds(now) ? Item : undefined;
+}
+
+/**
+ * Runs a keyed operation so that the key's first answer wins over any refusal. A refusal (a 4xx
+ * from a state check: the hold is no longer active, the review exists) may be caused by this
+ * key's own earlier request, so before answering it the key's record is read: the record is
+ * written in the same transaction as the effect, so a committed first request is always seen.
+ * Fresh requests pay nothing extra; only refusals cost one read.
+ */
+export async function firstAnswerWins<T>(
+  table: () => Table,
+  clock: Clock,
+  request: IdempotencyRequest | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!request || !(error instanceof AppError) || error.status >= 500) throw error;
+    const record = await readIdempotencyRecord(table(), request, clock.now());
+    if (record) throw replayOf(record, request.requestHash);
+    throw error;
+  }
 }

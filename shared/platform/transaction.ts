@@ -1,7 +1,7 @@
 import { type AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from './errors.js';
-import { type Idempotency, idempotencyKeyOf, idempotencyPut, replayOf } from './idempotency.js';
+import { type Idempotency, idempotencyPut, readIdempotencyRecord, replayOf } from './idempotency.js';
 import { type Table, unmarshallItem } from './table.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -32,7 +32,7 @@ export const defaultRetry: RetryPolicy = {
 export class Transaction {
   private readonly items: { item: TransactItem; onConditionFailed: ConditionFailure | undefined }[] = [];
   private idempotencyIndex = -1;
-  private idempotencyRequest: { hash: string; key: { pk: string; sk: string } } | undefined;
+  private idempotencyRequest: { idempotency: Idempotency<unknown>; now: Date } | undefined;
 
   constructor(private readonly table: Table) {}
 
@@ -49,7 +49,7 @@ export class Transaction {
   idempotent<T>(idempotency: Idempotency<T> | undefined, result: T, now: Date): this {
     if (!idempotency) return this;
     this.idempotencyIndex = this.items.length;
-    this.idempotencyRequest = { hash: idempotency.requestHash, key: idempotencyKeyOf(idempotency) };
+    this.idempotencyRequest = { idempotency: idempotency as Idempotency<unknown>, now };
     return this.add(idempotencyPut(this.table.name, idempotency, result, now));
   }
 
@@ -85,8 +85,11 @@ export class Transaction {
     // A used key wins over every other reason: the first request's answer is the answer.
     if (this.idempotencyRequest && failed(this.idempotencyIndex)) {
       const returned = reasons[this.idempotencyIndex]?.Item;
-      const record = returned ? unmarshallItem(returned) : await this.readIdempotencyRecord();
-      if (record) return replayOf(record, this.idempotencyRequest.hash);
+      const { idempotency, now } = this.idempotencyRequest;
+      const record = returned
+        ? unmarshallItem(returned)
+        : await readIdempotencyRecord(this.table, idempotency, now);
+      if (record) return replayOf(record, idempotency.requestHash);
     }
     const index = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
     const mapped = this.items[index]?.onConditionFailed;
@@ -95,12 +98,5 @@ export class Transaction {
       return mapped(returned ? unmarshallItem(returned) : undefined);
     }
     return error;
-  }
-
-  private async readIdempotencyRecord(): Promise<Record<string, unknown> | undefined> {
-    const { Item } = await this.table.doc.send(
-      new GetCommand({ TableName: this.table.name, Key: this.idempotencyRequest!.key, ConsistentRead: true }),
-    );
-    return Item;
   }
 }

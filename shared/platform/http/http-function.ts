@@ -6,6 +6,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
+import { systemClock } from '../clock.js';
 import {
   ForbiddenError,
   MalformedRequestError,
@@ -13,8 +14,9 @@ import {
   UnauthorizedError,
   UnavailableError,
 } from '../errors.js';
-import { type Idempotency, type IdempotencyRequest, requestHashOf } from '../idempotency.js';
+import { firstAnswerWins, type Idempotency, type IdempotencyRequest, requestHashOf } from '../idempotency.js';
 import { logger } from '../logger.js';
+import { table } from '../table.js';
 import { problemErrors, requestIdOf } from './middleware.js';
 import { parseInput } from './parse-input.js';
 import { type Principal, principalSchema } from './principal.js';
@@ -137,12 +139,8 @@ export function httpFunction(bindings: RouteBinding[]) {
           requestHash: requestHashOf(routeKey(spec), input.params, rawBody),
         }
       : undefined;
-    const result = await binding.handle({
-      ...input,
-      principal,
-      requestId,
-      idempotency,
-    } as HttpRequest<RouteSpec>);
+    const request = { ...input, principal, requestId, idempotency } as HttpRequest<RouteSpec>;
+    const result = await firstAnswerWins(table, systemClock, idempotency, () => binding.handle(request));
     return toHttpResponse(result, requestId);
   };
 
