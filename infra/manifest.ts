@@ -113,7 +113,8 @@ export const functions: FunctionSpec[] = [
     memoryMb: 1024,
     timeoutSeconds: 15,
     triggers: [{ kind: 'http', routes: ledgerRoutes }],
-    access: { table: 'readwrite' },
+    // Capturing a hold that reserved budget charges the budget, whose threshold alerts go to the notifications queue.
+    access: { table: 'readwrite', sendsTo: ['notifications'] },
   },
   {
     id: 'budgets-api',

@@ -2,10 +2,10 @@ import * as z from 'zod';
 import { defineRoute } from '#platform/http/route.js';
 import { amountSchema } from '#platform/money.js';
 import { pageQuerySchema, pageSchema } from '#platform/pagination.js';
-import { ftns, idOf, text, timestamp } from '#platform/schemas.js';
+import { categorySlug, ftns, idOf, text, timestamp } from '#platform/schemas.js';
 
 const budgetId = idOf('bud');
-const slug = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a slug such as model_inference');
+const slug = categorySlug;
 const percent = z.number().int().min(1).max(100);
 const utilisation = z.string().meta({ description: 'A percentage with one decimal, e.g. "50.7"' });
 const budgetParams = z.object({ budgetId });

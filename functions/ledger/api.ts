@@ -3,10 +3,12 @@ import { bind, httpFunction, idempotent } from '#platform/http/http-function.js'
 import { isAdmin } from '#platform/http/principal.js';
 import { formatFtns } from '#platform/money.js';
 import { auditBudgets } from '#shared/budgets/audit.js';
+import { budgetDeps } from '#shared/budgets/budget-deps.js';
+import { captureHeldFunds } from '#shared/budgets/hold-capture.js';
 import { getUser } from '#shared/identity/users.js';
 import { auditLedger } from '#shared/ledger/audit.js';
 import type { Hold } from '#shared/ledger/holds.js';
-import { captureHold, createHold, getHold, listHolds, releaseHold } from '#shared/ledger/holds.js';
+import { createHold, getHold, listHolds, releaseHold } from '#shared/ledger/holds.js';
 import { ledgerDeps } from '#shared/ledger/ledger.js';
 import type { Transfer } from '#shared/ledger/posting.js';
 import { history, getAccount as readAccount } from '#shared/ledger/reads.js';
@@ -68,7 +70,8 @@ export const handler = httpFunction([
       ownerId: request.principal.userId,
       amount: request.body.amount,
     };
-    return holdAnswer(200)(await captureHold(ledgerDeps(), input, idempotent(request, holdAnswer(200))));
+    const idempotency = idempotent(request, holdAnswer(200));
+    return holdAnswer(200)(await captureHeldFunds(budgetDeps(), input, { idempotency }));
   }),
   bind(releaseMyHold, async (request) => {
     const input = { holdId: request.params.holdId, ownerId: request.principal.userId };

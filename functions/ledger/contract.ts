@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { defineRoute } from '#platform/http/route.js';
 import { amountSchema } from '#platform/money.js';
 import { pageQuerySchema, pageSchema } from '#platform/pagination.js';
-import { ftns, idOf, text, timestamp } from '#platform/schemas.js';
+import { categorySlug, ftns, idOf, text, timestamp } from '#platform/schemas.js';
 
 const userId = idOf('usr');
 const holdId = idOf('hold');
@@ -117,18 +117,28 @@ export const postHold = defineRoute({
   method: 'POST',
   path: '/v1/holds',
   access: 'user',
-  summary: 'Reserve FTNS for a payee (revenue unless named) until captured, released or expired',
+  summary:
+    'Reserve FTNS for a payee (revenue unless named) until captured, released or expired; with a budget, reserve it there too',
   tags: ['ledger'],
   idempotencyKey: 'required',
-  body: z.strictObject({
-    amount: amountSchema,
-    expiresInSeconds: z
-      .number()
-      .int()
-      .min(1)
-      .max(30 * 24 * 3600),
-    payeeId: userId.optional(),
-  }),
+  body: z
+    .strictObject({
+      amount: amountSchema,
+      expiresInSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 24 * 3600),
+      payeeId: userId.optional(),
+      budgetId: idOf('bud').optional().meta({
+        description: 'A budget of which the caller is a member: the hold reserves its amount there',
+      }),
+      category: categorySlug.optional().meta({ description: 'The budget category a capture is charged to' }),
+    })
+    .refine((body) => (body.budgetId === undefined) === (body.category === undefined), {
+      message: 'budgetId and category go together',
+      path: ['category'],
+    }),
   responses: { 201: { description: 'The hold', schema: holdSchema } },
 });
 

@@ -26,7 +26,7 @@ export interface Charge {
   amount: Micro;
   description?: string;
   /** What the charge paid for: a direct charge, an order, a workflow phase. */
-  source: 'charge' | 'order' | 'workflow' | 'refund';
+  source: 'charge' | 'order' | 'workflow' | 'refund' | 'hold';
   reference?: string;
   createdAt: string;
 }

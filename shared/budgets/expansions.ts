@@ -1,5 +1,4 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { epochSeconds } from '#platform/clock.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '#platform/errors.js';
 import type { Principal } from '#platform/http/principal.js';
 import type { Idempotency } from '#platform/idempotency.js';
@@ -75,7 +74,7 @@ export async function requestExpansion(
         ...requestKey(budgetId, request.id),
         type: 'expansion-request',
         ...request,
-        expiresAtEpoch: epochSeconds(new Date(request.expiresAt)),
+        expiresAtMs: Date.parse(request.expiresAt),
       },
     },
   });
@@ -134,14 +133,15 @@ export async function decideExpansion(
             TableName: deps.table.name,
             Key: requestKey(budgetId, requestId),
             UpdateExpression: 'SET #status = :decision, decidedBy = :by, decidedAt = :now',
-            ConditionExpression: '#status = :pending AND expiresAtEpoch > :epoch',
+            // Milliseconds, as the read decides `expired`.
+            ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':decision': decision,
               ':by': principal.userId,
               ':now': now.toISOString(),
               ':pending': 'pending',
-              ':epoch': epochSeconds(now),
+              ':nowMs': now.getTime(),
             },
           },
         },

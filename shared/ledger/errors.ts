@@ -28,9 +28,9 @@ export class HoldNotFoundError extends NotFoundError {
 }
 
 export class SelfTransferError extends AppError {
-  constructor() {
+  constructor(path = 'body.to') {
     super(422, 'self_transfer', 'A transfer needs two different accounts', [
-      { path: 'body.to', message: 'must not be the payer' },
+      { path, message: 'must not be the payer' },
     ]);
   }
 }

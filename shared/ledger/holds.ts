@@ -1,14 +1,19 @@
 import { randomInt } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { epochSeconds } from '#platform/clock.js';
 import type { Idempotency } from '#platform/idempotency.js';
 import { newId } from '#platform/ids.js';
 import type { Micro } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
 import { queryPage } from '#platform/query-page.js';
 import { Transaction } from '#platform/transaction.js';
+import { releaseLeg, reservationRefusal, reserveLeg } from '#shared/budgets/reservations.js';
 import type { AccountId } from './accounts.js';
-import { CaptureExceedsHoldError, HoldNotActiveError, HoldNotFoundError } from './errors.js';
+import {
+  CaptureExceedsHoldError,
+  HoldNotActiveError,
+  HoldNotFoundError,
+  SelfTransferError,
+} from './errors.js';
 import { type LedgerDeps, requireUser } from './ledger.js';
 import { Posting, type Transfer } from './posting.js';
 
@@ -90,6 +95,8 @@ export function addHold(
     createdAt: now.toISOString(),
     ...(input.budgetId ? { budgetId: input.budgetId, category: input.category } : {}),
   };
+  // Refused here, not at capture: a capture to oneself would be a transfer with one account.
+  if (input.payee === input.ownerId) throw new SelfTransferError('body.payeeId');
   if (input.payee && input.payee !== 'revenue') requireUser(tx, deps, input.payee, 'body.payeeId');
   tx.add({
     Put: {
@@ -98,7 +105,7 @@ export function addHold(
         ...holdKey(hold.id),
         type: 'hold',
         ...hold,
-        expiresAtEpoch: epochSeconds(new Date(hold.expiresAt)),
+        expiresAtMs: Date.parse(hold.expiresAt),
         gsi1pk: `HOLDS#${hold.ownerId}`,
         gsi1sk: hold.id,
         gsi2pk: `ACTIVE_HOLDS#${hold.ownerId}`,
@@ -113,19 +120,28 @@ export function addHold(
   return hold;
 }
 
+/**
+ * One hold on its own, with its budget reservation when it names a budget. (A caller composing
+ * several holds on one budget with `addHold`, as a workflow does, reserves their sum once: an
+ * item may appear only once in a transaction.)
+ */
 export async function createHold(
   deps: LedgerDeps,
   input: NewHold,
   idempotency?: Idempotency<Hold>,
-  /** Extra legs of the same transaction, e.g. the budget reservation. */
-  extend?: (tx: Transaction, hold: Hold) => void,
 ): Promise<Hold> {
   const now = deps.clock.now();
   const tx = new Transaction(deps.table);
+  if (input.budgetId) {
+    // First: its refusal (unknown budget, not a member, no room) is the answer even when the balance is short too.
+    const reservation = { budgetId: input.budgetId, memberId: input.ownerId, amount: input.amount };
+    tx.add(reserveLeg(deps.table.name, reservation), (item) =>
+      reservationRefusal(item, input.ownerId, input.amount),
+    );
+  }
   const posting = new Posting(now);
   const hold = addHold(deps, tx, posting, input, now);
   posting.applyTo(tx, deps.table.name);
-  extend?.(tx, hold);
   tx.idempotent(idempotency, hold, now);
   const { commitFreeingExpiredHolds } = await import('./transfers.js');
   await commitFreeingExpiredHolds(deps, tx, hold.ownerId);
@@ -154,17 +170,23 @@ export function listHolds(
   );
 }
 
-type Resolution = { status: 'captured'; amount: Micro } | { status: 'released' } | { status: 'expired' };
+export type Resolution =
+  | { status: 'captured'; amount: Micro }
+  | { status: 'released' }
+  | { status: 'expired' };
 
-/** Ends an active hold: captures part or all of it to its payee, or returns it to the owner. */
-async function resolveHold(
+/**
+ * Adds the end of an active hold to `tx`: captured in part or whole to its payee, or returned to
+ * the owner. A hold that reserved budget returns its reservation when it is not captured; a
+ * capture's budget leg (which uses the reservation up) is the caller's, planned from the budget.
+ */
+export function addResolution(
   deps: LedgerDeps,
+  tx: Transaction,
   hold: Hold,
   resolution: Resolution,
-  idempotency?: Idempotency<Hold>,
-  extend?: (tx: Transaction, hold: Hold, captured: Micro) => void,
-): Promise<Hold> {
-  const now = deps.clock.now();
+  now: Date,
+): Hold {
   const posting = new Posting(now).unhold(hold.ownerId, hold.amount);
   let capture: Transfer | undefined;
   if (resolution.status === 'captured') {
@@ -183,20 +205,21 @@ async function resolveHold(
     ...(capture ? { capturedAmount: capture.amount, captureTransferId: capture.id } : {}),
   };
   const expiring = resolution.status === 'expired';
-  const tx = new Transaction(deps.table).add(
+  tx.add(
     {
       Update: {
         TableName: deps.table.name,
         Key: holdKey(hold.id),
         UpdateExpression: `SET #status = :status, resolvedAt = :now${capture ? ', capturedAmount = :captured, captureTransferId = :tid' : ''} REMOVE gsi2pk, gsi2sk, gsi3pk, gsi3sk`,
-        // Capture and release only before expiry; expiry only after it. Never twice.
-        ConditionExpression: `#status = :active AND expiresAtEpoch ${expiring ? '<=' : '>'} :epoch`,
+        // Capture and release only before expiry; expiry only after it. Never twice. Milliseconds,
+        // as the reads and the sweep compare: a hold is active until the instant of expiresAt.
+        ConditionExpression: `#status = :active AND expiresAtMs ${expiring ? '<=' : '>'} :nowMs`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':status': resolution.status,
           ':now': now.toISOString(),
           ':active': 'active',
-          ':epoch': epochSeconds(now),
+          ':nowMs': now.getTime(),
           ...(capture ? { ':captured': capture.amount, ':tid': capture.id } : {}),
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -205,40 +228,68 @@ async function resolveHold(
     (existing) => new HoldNotActiveError(existing ? holdOf(existing, now).status : 'gone'),
   );
   posting.applyTo(tx, deps.table.name);
-  extend?.(tx, resolved, capture?.amount ?? 0n);
+  if (hold.budgetId && !capture)
+    tx.add(releaseLeg(deps.table.name, { budgetId: hold.budgetId, amount: hold.amount }));
+  return resolved;
+}
+
+/** Commits one resolution of a hold read as active (with the key's record when given). */
+export async function commitResolution(
+  deps: LedgerDeps,
+  hold: Hold,
+  resolution: Resolution,
+  idempotency?: Idempotency<Hold>,
+): Promise<Hold> {
+  const now = deps.clock.now();
+  const tx = new Transaction(deps.table);
+  const resolved = addResolution(deps, tx, hold, resolution, now);
   await tx.idempotent(idempotency, resolved, now).commit(deps.retry);
   return resolved;
 }
 
+/** The owner's active hold, or the refusal to resolve it. */
+export async function activeHold(deps: LedgerDeps, holdId: string, ownerId: string): Promise<Hold> {
+  const hold = await getHold(deps, holdId, ownerId);
+  if (hold.status !== 'active') throw new HoldNotActiveError(hold.status);
+  return hold;
+}
+
+/** The amount a capture takes: all of the hold unless less is asked. */
+export function captureAmount(hold: Hold, amount: Micro | undefined): Micro {
+  if (amount !== undefined && amount > hold.amount) throw new CaptureExceedsHoldError(hold.amount);
+  return amount ?? hold.amount;
+}
+
+/** Captures a hold that reserved no budget (one that did is captured through its budget). */
 export async function captureHold(
   deps: LedgerDeps,
   input: { holdId: string; ownerId: string; amount?: Micro },
   idempotency?: Idempotency<Hold>,
-  extend?: (tx: Transaction, hold: Hold, captured: Micro) => void,
 ): Promise<Hold> {
-  const hold = await getHold(deps, input.holdId, input.ownerId);
-  if (hold.status !== 'active') throw new HoldNotActiveError(hold.status);
-  const amount = input.amount ?? hold.amount;
-  if (amount > hold.amount) throw new CaptureExceedsHoldError(hold.amount);
-  return resolveHold(deps, hold, { status: 'captured', amount }, idempotency, extend);
+  const hold = await activeHold(deps, input.holdId, input.ownerId);
+  if (hold.budgetId) throw new Error(`hold ${hold.id} reserved budget: capture it through the budget`);
+  return commitResolution(
+    deps,
+    hold,
+    { status: 'captured', amount: captureAmount(hold, input.amount) },
+    idempotency,
+  );
 }
 
 export async function releaseHold(
   deps: LedgerDeps,
   input: { holdId: string; ownerId: string },
   idempotency?: Idempotency<Hold>,
-  extend?: (tx: Transaction, hold: Hold, captured: Micro) => void,
 ): Promise<Hold> {
-  const hold = await getHold(deps, input.holdId, input.ownerId);
-  if (hold.status !== 'active') throw new HoldNotActiveError(hold.status);
-  return resolveHold(deps, hold, { status: 'released' }, idempotency, extend);
+  const hold = await activeHold(deps, input.holdId, input.ownerId);
+  return commitResolution(deps, hold, { status: 'released' }, idempotency);
 }
 
 /** Resolves one lapsed hold for good; a hold resolved meanwhile is left as it is. */
 async function expireHold(deps: LedgerDeps, item: Record<string, unknown>): Promise<boolean> {
   const hold = { ...holdOf(item, deps.clock.now()), status: 'active' as const };
   try {
-    await resolveHold(deps, hold, { status: 'expired' });
+    await commitResolution(deps, hold, { status: 'expired' });
     return true;
   } catch (error) {
     if (error instanceof HoldNotActiveError) return false;

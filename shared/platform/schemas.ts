@@ -14,3 +14,8 @@ export const text = (max: number) =>
 
 export const ftns = z.string().meta({ description: 'FTNS as a decimal string', example: '29.99' });
 export const timestamp = z.iso.datetime();
+
+/** A budget category's name. */
+export const categorySlug = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a slug such as model_inference');

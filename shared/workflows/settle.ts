@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { formatFtns } from '#platform/money.js';
-import { releaseLeg } from '#shared/budgets/reservations.js';
 import { HoldNotActiveError } from '#shared/ledger/errors.js';
 import { releaseHold } from '#shared/ledger/holds.js';
 import { findWorkflow } from './reads.js';
@@ -74,16 +73,15 @@ export async function stopWorkflow(
   return settled;
 }
 
-/** Releases the hold (and reservation) of every phase that was not captured. */
+/** Releases the hold (and so the reservation) of every phase that was not captured. */
 export async function releaseUncaptured(deps: WorkflowDeps, workflow: Workflow): Promise<number> {
   let released = 0;
   // One after another: every release updates the owner's account item.
   for (const phase of workflow.phases) {
     if (phase.status === 'completed') continue;
     try {
-      await releaseHold(deps, { holdId: phase.holdId, ownerId: workflow.ownerId }, undefined, (tx, hold) => {
-        tx.add(releaseLeg(deps.table.name, { budgetId: workflow.budgetId, amount: hold.amount }));
-      });
+      // The hold returns its budget reservation with it.
+      await releaseHold(deps, { holdId: phase.holdId, ownerId: workflow.ownerId });
       released++;
     } catch (error) {
       if (!(error instanceof HoldNotActiveError)) throw error;

@@ -1,0 +1,61 @@
+import type { Idempotency } from '#platform/idempotency.js';
+import type { Micro } from '#platform/money.js';
+import type { Transaction } from '#platform/transaction.js';
+import {
+  activeHold,
+  addResolution,
+  captureAmount,
+  commitResolution,
+  type Hold,
+} from '#shared/ledger/holds.js';
+import type { BudgetDeps } from './budget-deps.js';
+import { type Charge, chargeRecordPut, commitWithBudget } from './charges.js';
+
+/** How a capture appears in its budget's charge history. */
+export type CaptureCharge = Pick<Charge, 'source' | 'description' | 'reference'>;
+
+/**
+ * Captures a hold. One that reserved budget is paid like any budget charge, in the hold's
+ * category, using up its whole reservation (what the capture does not take is released with
+ * it): the hold's end, the owner's payment, the budget's leg and the charge record commit
+ * together, planned from the budget when the read-free plan's conditions fail.
+ */
+export async function captureHeldFunds(
+  deps: BudgetDeps,
+  input: { holdId: string; ownerId: string; amount?: Micro },
+  options: {
+    idempotency?: Idempotency<Hold>;
+    charge?: CaptureCharge;
+    /** More legs of the same transaction (a workflow's phase update). */
+    extend?: (tx: Transaction, hold: Hold, now: Date) => void;
+  } = {},
+): Promise<Hold> {
+  const hold = await activeHold(deps, input.holdId, input.ownerId);
+  const amount = captureAmount(hold, input.amount);
+  const { budgetId, category } = hold;
+  if (!budgetId || !category) {
+    return commitResolution(deps, hold, { status: 'captured', amount }, options.idempotency);
+  }
+  const charge = options.charge ?? { source: 'hold', reference: hold.id };
+  return commitWithBudget(
+    deps,
+    { budgetId, memberId: hold.ownerId, category, amount, fromReserved: hold.amount, payerId: hold.ownerId },
+    (tx, now) => {
+      const resolved = addResolution(deps, tx, hold, { status: 'captured', amount }, now);
+      tx.add(
+        chargeRecordPut(deps.table.name, {
+          id: resolved.captureTransferId!,
+          budgetId,
+          memberId: hold.ownerId,
+          category,
+          amount,
+          ...charge,
+          createdAt: now.toISOString(),
+        }),
+      );
+      options.extend?.(tx, resolved, now);
+      return resolved;
+    },
+    options.idempotency,
+  );
+}
