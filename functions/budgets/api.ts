@@ -20,6 +20,7 @@ import {
   setMember,
   updateBudget,
 } from '#shared/budgets/manage.js';
+import { basketLines } from '#shared/marketplace/basket.js';
 import {
   approveExpansionRoute,
   chargeRoute,
@@ -99,16 +100,14 @@ export const handler = httpFunction([
       await decideExpansion(budgetDeps(), params.budgetId, params.expansionId, principal, 'approved'),
     ),
   })),
-  bind(estimateRoute, async ({ body, principal }) => ({
-    status: 200,
-    body: estimateView(
-      await estimate(budgetDeps(), principal, {
-        budgetId: body.budgetId,
-        workflow: body.workflow,
-        lines: [],
-      }),
-    ),
-  })),
+  bind(estimateRoute, async ({ body, principal }) => {
+    const listingIds = (body.items ?? []).map((item) => item.listingId);
+    const lines = listingIds.length
+      ? await basketLines(budgetDeps(), principal, listingIds, body.category)
+      : [];
+    const request = { budgetId: body.budgetId, workflow: body.workflow, lines };
+    return { status: 200, body: estimateView(await estimate(budgetDeps(), principal, request)) };
+  }),
   bind(denyExpansionRoute, async ({ params, principal }) => ({
     status: 200,
     body: expansionView(

@@ -3,6 +3,7 @@ import { defineRoute } from '#platform/http/route.js';
 import { amountSchema } from '#platform/money.js';
 import { pageQuerySchema, pageSchema } from '#platform/pagination.js';
 import { categorySlug, ftns, idOf, text, timestamp } from '#platform/schemas.js';
+import { MAX_ORDER_LINES } from '#shared/marketplace/catalogue.js';
 
 const budgetId = idOf('bud');
 const slug = categorySlug;
@@ -309,11 +310,35 @@ export const estimateRoute = defineRoute({
   method: 'POST',
   path: '/v1/estimates',
   access: 'user',
-  summary: 'The predicted cost of a workflow per category, and whether the budget and balance cover it',
+  summary:
+    'The predicted cost of a workflow and/or a basket of listings per category, and whether the budget and balance cover it',
   tags,
   body: z
-    .strictObject({ budgetId, workflow: z.boolean().default(false) })
-    .refine((body) => body.workflow, { message: 'say what to estimate: workflow: true', path: ['workflow'] }),
+    .strictObject({
+      budgetId,
+      workflow: z.boolean().default(false).meta({ description: 'Estimate a research workflow' }),
+      items: z
+        .array(z.strictObject({ listingId: idOf('lst') }))
+        .min(1)
+        .max(MAX_ORDER_LINES)
+        .optional()
+        .meta({ description: 'Estimate buying these listings, as POST /v1/orders would charge them' }),
+      category: slug
+        .default('marketplace_trading')
+        .meta({ description: 'The category the items would be charged to' }),
+    })
+    .refine((body) => body.workflow || body.items, {
+      message: 'say what to estimate: workflow: true, items, or both',
+      path: ['workflow'],
+    })
+    .superRefine((body, ctx) => {
+      const seen = new Set<string>();
+      body.items?.forEach((item, i) => {
+        if (seen.has(item.listingId))
+          ctx.addIssue({ code: 'custom', path: ['items', i, 'listingId'], message: 'appears twice' });
+        seen.add(item.listingId);
+      });
+    }),
   responses: { 200: { description: 'The estimate', schema: estimateSchema } },
 });
 
