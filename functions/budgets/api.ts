@@ -1,5 +1,6 @@
 import { priceBindings } from '#functions/prices/bindings.js';
 import { bind, httpFunction, idempotent } from '#platform/http/http-function.js';
+import type { Page } from '#platform/pagination.js';
 import { listAlerts } from '#shared/budgets/alerts.js';
 import type { Budget } from '#shared/budgets/budget.js';
 import { budgetDeps } from '#shared/budgets/budget-deps.js';
@@ -43,7 +44,10 @@ import { alertView, budgetView, chargeView, estimateView, expansionView } from '
 const budgetAnswer = (status: number) => (budget: Budget) => ({ status, body: budgetView(budget) });
 const chargeAnswer = (charge: Charge) => ({ status: 201, body: chargeView(charge) });
 const expansionAnswer = (expansion: ExpansionRequest) => ({ status: 201, body: expansionView(expansion) });
-const all = <T>(items: T[]) => ({ items, nextCursor: null });
+const pageOf = <T, V>(page: Page<T>, view: (item: T) => V) => ({
+  items: page.items.map(view),
+  nextCursor: page.nextCursor,
+});
 
 export const handler = httpFunction([
   ...priceBindings,
@@ -51,9 +55,9 @@ export const handler = httpFunction([
     const input = { ownerId: request.principal.userId, ...request.body };
     return budgetAnswer(201)(await createBudget(budgetDeps(), input, idempotent(request, budgetAnswer(201))));
   }),
-  bind(listBudgetsRoute, async ({ principal }) => ({
+  bind(listBudgetsRoute, async ({ principal, query }) => ({
     status: 200,
-    body: all((await listBudgets(budgetDeps(), principal.userId)).map(budgetView)),
+    body: pageOf(await listBudgets(budgetDeps(), principal.userId, query), budgetView),
   })),
   bind(getBudgetRoute, async ({ params, principal }) =>
     budgetAnswer(200)(await getBudget(budgetDeps(), params.budgetId, principal)),
@@ -70,8 +74,7 @@ export const handler = httpFunction([
   }),
   bind(listChargesRoute, async ({ params, principal, query }) => {
     await getBudget(budgetDeps(), params.budgetId, principal);
-    const page = await listCharges(budgetDeps(), params.budgetId, query);
-    return { status: 200, body: { items: page.items.map(chargeView), nextCursor: page.nextCursor } };
+    return { status: 200, body: pageOf(await listCharges(budgetDeps(), params.budgetId, query), chargeView) };
   }),
   bind(putMemberRoute, async ({ params, principal, body }) =>
     budgetAnswer(200)(
@@ -81,18 +84,21 @@ export const handler = httpFunction([
   bind(removeMemberRoute, async ({ params, principal }) =>
     budgetAnswer(200)(await removeMember(budgetDeps(), params.budgetId, principal, params.userId)),
   ),
-  bind(listAlertsRoute, async ({ params, principal }) => {
+  bind(listAlertsRoute, async ({ params, principal, query }) => {
     await getBudget(budgetDeps(), params.budgetId, principal);
-    return { status: 200, body: all((await listAlerts(budgetDeps().table, params.budgetId)).map(alertView)) };
+    return {
+      status: 200,
+      body: pageOf(await listAlerts(budgetDeps().table, params.budgetId, query), alertView),
+    };
   }),
   bind(requestExpansionRoute, async (request) => {
     const { params, principal, body } = request;
     const answer = idempotent(request, expansionAnswer);
     return expansionAnswer(await requestExpansion(budgetDeps(), params.budgetId, principal, body, answer));
   }),
-  bind(listExpansionsRoute, async ({ params, principal }) => ({
+  bind(listExpansionsRoute, async ({ params, principal, query }) => ({
     status: 200,
-    body: all((await listExpansions(budgetDeps(), params.budgetId, principal)).map(expansionView)),
+    body: pageOf(await listExpansions(budgetDeps(), params.budgetId, principal, query), expansionView),
   })),
   bind(approveExpansionRoute, async ({ params, principal }) => ({
     status: 200,

@@ -135,8 +135,9 @@ export const listBudgetsRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets',
   access: 'user',
-  summary: 'The budgets the caller owns or belongs to',
+  summary: 'The budgets the caller owns or belongs to, by id',
   tags,
+  query: pageQuerySchema,
   responses: { 200: { description: 'Budgets', schema: pageSchema(budgetSchema) } },
 });
 
@@ -227,9 +228,10 @@ export const listAlertsRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets/{budgetId}/alerts',
   access: 'user',
-  summary: 'Threshold alerts and expansions, oldest first (members)',
+  summary: 'Threshold alerts, suspensions and expansions (members), by period, then kind and threshold',
   tags,
   params: budgetParams,
+  query: pageQuerySchema,
   responses: { 200: { description: 'Alerts', schema: pageSchema(alertSchema) } },
 });
 
@@ -249,9 +251,10 @@ export const listExpansionsRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets/{budgetId}/expansions',
   access: 'user',
-  summary: 'Expansion requests (members)',
+  summary: 'Expansion requests (members), oldest first',
   tags,
   params: budgetParams,
+  query: pageQuerySchema,
   responses: { 200: { description: 'Requests', schema: pageSchema(expansionSchema) } },
 });
 

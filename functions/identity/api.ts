@@ -16,9 +16,9 @@ export const handler = httpFunction([
     if (!user) throw new NotFoundError('user');
     return { status: 200, body: user };
   }),
-  bind(listMyKeys, async ({ principal }) => ({
+  bind(listMyKeys, async ({ principal, query }) => ({
     status: 200,
-    body: await listKeys(table(), principal.userId),
+    body: await listKeys(table(), principal.userId, query),
   })),
   bind(createMyKey, async ({ principal }) => ({
     status: 201,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { defineRoute } from '#platform/http/route.js';
-import { pageSchema } from '#platform/pagination.js';
+import { pageQuerySchema, pageSchema } from '#platform/pagination.js';
 import { text, timestamp } from '#platform/schemas.js';
 
 export const userSchema = z
@@ -40,6 +40,7 @@ export const listMyKeys = defineRoute({
   access: 'user',
   summary: "The caller's API keys (prefixes only)",
   tags: ['identity'],
+  query: pageQuerySchema,
   responses: { 200: { description: 'Keys', schema: pageSchema(keySchema) } },
 });
 

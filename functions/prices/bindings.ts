@@ -1,6 +1,7 @@
 import { systemClock } from '#platform/clock.js';
 import { bind } from '#platform/http/http-function.js';
 import { formatFtns } from '#platform/money.js';
+import { pageInMemory } from '#platform/pagination.js';
 import { table } from '#platform/table.js';
 import { PHASES } from '#shared/prices/phases.js';
 import { getPriceList, type PriceList, setPrice } from '#shared/prices/price-list.js';
@@ -18,12 +19,10 @@ const priceView = (component: string, prices: PriceList) => {
 
 /** The price list's routes, served by the budgets function (estimates read the same list). */
 export const priceBindings = [
-  bind(listPricesRoute, async () => {
+  bind(listPricesRoute, async ({ query }) => {
     const prices = await getPriceList(table());
-    return {
-      status: 200,
-      body: { items: Object.keys(prices).map((c) => priceView(c, prices)), nextCursor: null },
-    };
+    const views = Object.keys(prices).map((component) => priceView(component, prices));
+    return { status: 200, body: pageInMemory(views, (view) => view.component, query) };
   }),
   bind(setPriceRoute, async ({ params, body, principal }) => {
     await setPrice(table(), params.component, body.price, principal.userId, systemClock);

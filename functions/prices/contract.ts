@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { defineRoute } from '#platform/http/route.js';
 import { amountSchema } from '#platform/money.js';
+import { pageQuerySchema, pageSchema } from '#platform/pagination.js';
 import { ftns } from '#platform/schemas.js';
 
 export const priceSchema = z
@@ -11,14 +12,10 @@ export const listPricesRoute = defineRoute({
   method: 'GET',
   path: '/v1/prices',
   access: 'user',
-  summary: 'The price of every workflow component',
+  summary: 'The price of every workflow component, by component name',
   tags: ['prices'],
-  responses: {
-    200: {
-      description: 'The price list',
-      schema: z.object({ items: z.array(priceSchema), nextCursor: z.null() }),
-    },
-  },
+  query: pageQuerySchema,
+  responses: { 200: { description: 'The price list', schema: pageSchema(priceSchema) } },
 });
 
 export const setPriceRoute = defineRoute({

@@ -2,6 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '#platform/logger.js';
 import { formatFtns, formatPercent, type Micro } from '#platform/money.js';
+import type { Page } from '#platform/pagination.js';
+import { type PartitionQuery, queryPage } from '#platform/query-page.js';
 import type { Table } from '#platform/table.js';
 import type { PlatformEvent } from '#shared/notifications/event.js';
 import { budgetKey } from './budget.js';
@@ -175,24 +177,17 @@ function alertOf(item: Record<string, unknown>): BudgetAlert {
 }
 
 /** A budget's alerts and expansion events, oldest first. */
-export async function listAlerts(table: Table, budgetId: string): Promise<BudgetAlert[]> {
-  const alerts: BudgetAlert[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await table.doc.send(
-      new QueryCommand({
-        TableName: table.name,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :alert)',
-        ExpressionAttributeValues: { ':pk': budgetKey(budgetId).pk, ':alert': 'ALERT#' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      alerts.push(alertOf(item));
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return alerts.sort(
-    (a, b) => a.createdAt.localeCompare(b.createdAt) || (a.threshold ?? 0) - (b.threshold ?? 0),
-  );
+const alertsOf = (budgetId: string): PartitionQuery => ({
+  partitionKeyName: 'pk',
+  partitionKey: budgetKey(budgetId).pk,
+  sortKeyCondition: { expression: 'begins_with(sk, :alert)', values: { ':alert': 'ALERT#' } },
+});
+
+/** A page of a budget's alerts, by period, then kind and threshold (the order they fire in). */
+export function listAlerts(
+  table: Table,
+  budgetId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<BudgetAlert>> {
+  return queryPage(table, alertsOf(budgetId), page, alertOf);
 }

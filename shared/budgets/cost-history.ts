@@ -1,4 +1,5 @@
-import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from '#platform/batch-get.js';
 import type { Micro } from '#platform/money.js';
 import type { Table } from '#platform/table.js';
 
@@ -42,10 +43,10 @@ export async function corrections(table: Table, categories: string[]): Promise<R
   const result: Record<string, Correction> = {};
   for (const category of categories) result[category] = { factorPpm: 1_000_000n, samples: 0 };
   if (categories.length === 0) return result;
-  const { Responses = {} } = await table.doc.send(
-    new BatchGetCommand({ RequestItems: { [table.name]: { Keys: categories.map(historyKey) } } }),
-  );
-  for (const item of Responses[table.name] ?? []) {
+  const keys = categories.map(historyKey);
+  const read = await batchGet(table, keys);
+  for (const item of keys.map(read.get)) {
+    if (!item) continue;
     const samples = Number(item.samples);
     const estimated = BigInt(item.estimated as bigint);
     if (samples < MIN_SAMPLES || estimated <= 0n) continue;

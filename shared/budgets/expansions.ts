@@ -1,9 +1,11 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ForbiddenError, NotFoundError } from '#platform/errors.js';
 import type { Principal } from '#platform/http/principal.js';
 import type { Idempotency } from '#platform/idempotency.js';
 import { newId } from '#platform/ids.js';
 import type { Micro } from '#platform/money.js';
+import type { Page } from '#platform/pagination.js';
+import { queryPage } from '#platform/query-page.js';
 import { Transaction } from '#platform/transaction.js';
 import { recordAlert, thresholdAlert } from './alerts.js';
 import { budgetKey } from './budget.js';
@@ -82,21 +84,21 @@ export async function requestExpansion(
   return request;
 }
 
+/** A page of a budget's expansion requests, oldest first. */
 export async function listExpansions(
   deps: BudgetDeps,
   budgetId: string,
   principal: Principal,
-): Promise<ExpansionRequest[]> {
+  page: { limit: number; cursor?: string },
+): Promise<Page<ExpansionRequest>> {
   await getBudget(deps, budgetId, principal);
-  const { Items = [] } = await deps.table.doc.send(
-    new QueryCommand({
-      TableName: deps.table.name,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :expansion)',
-      ExpressionAttributeValues: { ':pk': budgetKey(budgetId).pk, ':expansion': 'EXPANSION#' },
-    }),
-  );
   const now = deps.clock.now();
-  return Items.map((item) => requestOf(item, now));
+  const query = {
+    partitionKeyName: 'pk',
+    partitionKey: budgetKey(budgetId).pk,
+    sortKeyCondition: { expression: 'begins_with(sk, :expansion)', values: { ':expansion': 'EXPANSION#' } },
+  };
+  return queryPage(deps.table, query, page, (item) => requestOf(item, now));
 }
 
 /** The owner or an admin decides; approval raises the limit in the same transaction as the decision. */

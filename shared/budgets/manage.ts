@@ -1,9 +1,12 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from '#platform/batch-get.js';
 import { ConflictError, ForbiddenError, ValidationError } from '#platform/errors.js';
 import type { Principal } from '#platform/http/principal.js';
 import type { Idempotency } from '#platform/idempotency.js';
 import { newId } from '#platform/ids.js';
 import type { Micro } from '#platform/money.js';
+import type { Page } from '#platform/pagination.js';
+import { queryPage } from '#platform/query-page.js';
 import { Transaction } from '#platform/transaction.js';
 import { requireUser } from '#shared/ledger/ledger.js';
 import {
@@ -106,24 +109,29 @@ export async function getBudget(deps: BudgetDeps, budgetId: string, principal: P
 }
 
 /** The budgets the user owns or belongs to. */
-export async function listBudgets(deps: BudgetDeps, userId: string): Promise<Budget[]> {
-  const { Items = [] } = await deps.table.doc.send(
-    new QueryCommand({
-      TableName: deps.table.name,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :budget)',
-      ExpressionAttributeValues: { ':pk': `MEMBER#${userId}`, ':budget': 'BUDGET#' },
-    }),
+/** A page of the budgets the user is a member of (the owner is one), by id. */
+export async function listBudgets(
+  deps: BudgetDeps,
+  userId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<Budget>> {
+  const memberships = await queryPage(
+    deps.table,
+    {
+      partitionKeyName: 'pk',
+      partitionKey: `MEMBER#${userId}`,
+      sortKeyCondition: { expression: 'begins_with(sk, :budget)', values: { ':budget': 'BUDGET#' } },
+    },
+    page,
+    (item) => String(item.budgetId),
   );
-  if (Items.length === 0) return [];
-  const budgets: Budget[] = [];
-  for (let i = 0; i < Items.length; i += 100) {
-    const keys = Items.slice(i, i + 100).map((item) => budgetKey(String(item.budgetId)));
-    const { Responses = {} } = await deps.table.doc.send(
-      new BatchGetCommand({ RequestItems: { [deps.table.name]: { Keys: keys, ConsistentRead: true } } }),
-    );
-    budgets.push(...(Responses[deps.table.name] ?? []).map(budgetOf));
-  }
-  return budgets.filter((b) => userId in b.members).sort((a, b) => a.id.localeCompare(b.id));
+  const read = await batchGet(deps.table, memberships.items.map(budgetKey));
+  const budgets = memberships.items.flatMap((id) => {
+    const item = read.get(budgetKey(id));
+    return item ? [budgetOf(item)] : [];
+  });
+  // The budget's own members decide, whatever the membership items say.
+  return { items: budgets.filter((b) => userId in b.members), nextCursor: memberships.nextCursor };
 }
 
 /**

@@ -25,7 +25,11 @@ const summaryOf = (item: Record<string, unknown>): KeySummary => ({
   revokedAt: item.revokedAt ? String(item.revokedAt) : null,
 });
 
-export function listKeys(table: Table, userId: string): Promise<Page<KeySummary>> {
+export function listKeys(
+  table: Table,
+  userId: string,
+  page: { limit: number; cursor?: string } = { limit: MAX_KEYS_PER_USER },
+): Promise<Page<KeySummary>> {
   return queryPage(
     table,
     {
@@ -33,7 +37,7 @@ export function listKeys(table: Table, userId: string): Promise<Page<KeySummary>
       partitionKey: `USER#${userId}`,
       sortKeyCondition: { expression: 'begins_with(sk, :key)', values: { ':key': 'KEY#' } },
     },
-    { limit: MAX_KEYS_PER_USER },
+    page,
     summaryOf,
   );
 }

@@ -4,7 +4,7 @@ import type { Idempotency } from '#platform/idempotency.js';
 import { newId } from '#platform/ids.js';
 import type { Micro } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
-import { queryPage } from '#platform/query-page.js';
+import { queryAll, queryPage } from '#platform/query-page.js';
 import { Transaction } from '#platform/transaction.js';
 import { releaseLeg, reservationRefusal, reserveLeg } from '#shared/budgets/reservations.js';
 import type { AccountId } from './accounts.js';
@@ -330,16 +330,18 @@ export async function resolveExpiredHolds(deps: LedgerDeps): Promise<number> {
 
 /** What the owner's lapsed-but-unresolved holds still reserve in the stored figures. */
 export async function lapsedHoldTotal(deps: LedgerDeps, ownerId: string): Promise<Micro> {
-  const { Items = [] } = await deps.table.doc.send(
-    new QueryCommand({
-      TableName: deps.table.name,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :bound',
-      ExpressionAttributeValues: {
-        ':pk': `ACTIVE_HOLDS#${ownerId}`,
-        ':bound': expiredBound(deps.clock.now()),
+  const amounts = await queryAll(
+    deps.table,
+    {
+      index: 'gsi2',
+      partitionKeyName: 'gsi2pk',
+      partitionKey: `ACTIVE_HOLDS#${ownerId}`,
+      sortKeyCondition: {
+        expression: 'gsi2sk <= :bound',
+        values: { ':bound': expiredBound(deps.clock.now()) },
       },
-    }),
+    },
+    (item) => BigInt(item.amount as bigint),
   );
-  return Items.reduce((sum, item) => sum + BigInt(item.amount as bigint), 0n);
+  return amounts.reduce((sum, amount) => sum + amount, 0n);
 }

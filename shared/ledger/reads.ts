@@ -1,4 +1,5 @@
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from '#platform/batch-get.js';
 import type { Micro } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
 import { queryPage } from '#platform/query-page.js';
@@ -32,12 +33,9 @@ export async function getAccount(deps: LedgerDeps, userId: string): Promise<Acco
 /** A system account's balance: the sum of its shards. */
 export async function systemBalance(deps: LedgerDeps, account: AccountId): Promise<Micro> {
   if (!isSystemAccount(account)) throw new Error(`${account} is not a system account`);
-  const { Responses = {} } = await deps.table.doc.send(
-    new BatchGetCommand({
-      RequestItems: { [deps.table.name]: { Keys: shardKeys(account), ConsistentRead: true } },
-    }),
-  );
-  return (Responses[deps.table.name] ?? []).reduce((sum, item) => sum + micro(item.balance), 0n);
+  const keys = shardKeys(account);
+  const read = await batchGet(deps.table, keys);
+  return keys.reduce((sum, key) => sum + micro(read.get(key)?.balance), 0n);
 }
 
 export type Entry = Transfer & { side: 'debit' | 'credit' };

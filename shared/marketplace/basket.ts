@@ -1,6 +1,6 @@
+import { batchGet } from '#platform/batch-get.js';
 import type { Principal } from '#platform/http/principal.js';
 import type { Micro } from '#platform/money.js';
-import { batchGet } from './batch-get.js';
 import { ListingUnavailableError, OwnListingError, UnknownListingError } from './errors.js';
 import { listingKey, listingOf } from './listing.js';
 import { canSee } from './listings.js';

@@ -1,3 +1,4 @@
+import { batchGet } from '#platform/batch-get.js';
 import { epochSeconds } from '#platform/clock.js';
 import { ValidationError } from '#platform/errors.js';
 import type { Principal } from '#platform/http/principal.js';
@@ -7,7 +8,6 @@ import { applyRatePpm, type Micro } from '#platform/money.js';
 import { MAX_TRANSACTION_ITEMS, type Transaction } from '#platform/transaction.js';
 import { chargeRecordPut, commitWithBudget } from '#shared/budgets/charges.js';
 import { Posting } from '#shared/ledger/posting.js';
-import { batchGet } from './batch-get.js';
 import { MAX_ORDER_LINES } from './catalogue.js';
 import {
   entitlementKey,

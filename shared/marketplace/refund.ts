@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from '#platform/batch-get.js';
 import { epochSeconds } from '#platform/clock.js';
 import { UnavailableError } from '#platform/errors.js';
 import type { Idempotency } from '#platform/idempotency.js';
@@ -12,7 +13,6 @@ import { budgetRefundLeg, refundablePeriod, refundRecordPut } from '#shared/budg
 import { InsufficientFundsError } from '#shared/ledger/errors.js';
 import { resolveExpiredHoldsOf } from '#shared/ledger/holds.js';
 import { Posting } from '#shared/ledger/posting.js';
-import { batchGet } from './batch-get.js';
 import { refundLeg } from './entitlement.js';
 import { AlreadyRefundedError, OrderNotFoundError, RefundNotCoveredError } from './errors.js';
 import type { MarketplaceDeps } from './marketplace-deps.js';

@@ -1,10 +1,10 @@
+import { batchGet } from '#platform/batch-get.js';
 import { UnavailableError } from '#platform/errors.js';
 import type { Principal } from '#platform/http/principal.js';
 import type { Idempotency } from '#platform/idempotency.js';
 import type { Page } from '#platform/pagination.js';
 import { queryPage } from '#platform/query-page.js';
 import { Transaction } from '#platform/transaction.js';
-import { batchGet } from './batch-get.js';
 import { entitlementKey } from './entitlement.js';
 import {
   AlreadyReviewedError,

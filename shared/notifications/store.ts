@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '#platform/query-page.js';
 import type { Table } from '#platform/table.js';
 import type { PlatformEvent } from './event.js';
 
@@ -27,13 +28,10 @@ export async function storeEvent(table: Table, event: PlatformEvent): Promise<'s
 }
 
 /** Events about one subject, oldest first. */
-export async function eventsAbout(table: Table, subject: string): Promise<PlatformEvent[]> {
-  const { Items = [] } = await table.doc.send(
-    new QueryCommand({
-      TableName: table.name,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': partitionOf(subject) },
-    }),
+export function eventsAbout(table: Table, subject: string): Promise<PlatformEvent[]> {
+  return queryAll(
+    table,
+    { partitionKeyName: 'pk', partitionKey: partitionOf(subject) },
+    (item) => JSON.parse(String(item.event)) as PlatformEvent,
   );
-  return Items.map((item) => JSON.parse(String(item.event)) as PlatformEvent);
 }

@@ -31,3 +31,23 @@ export interface Page<T> {
 
 export const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** Cursor pages over a list held whole in memory (a small, computed one such as the price list), in key order. */
+export function pageInMemory<T>(
+  items: T[],
+  keyOf: (item: T) => string,
+  page: { limit: number; cursor?: string | undefined },
+): Page<T> {
+  const after = decodeCursor(page.cursor)?.after;
+  if (page.cursor && typeof after !== 'string') {
+    throw new ValidationError([{ path: 'query.cursor', message: 'is not a cursor returned by this API' }]);
+  }
+  const sorted = [...items].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const rest = typeof after === 'string' ? sorted.filter((item) => keyOf(item) > after) : sorted;
+  const taken = rest.slice(0, page.limit);
+  const last = taken.at(-1);
+  return {
+    items: taken,
+    nextCursor: rest.length > page.limit && last ? encodeCursor({ after: keyOf(last) }) : null,
+  };
+}

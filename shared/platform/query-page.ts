@@ -11,7 +11,44 @@ export interface PartitionQuery {
   /** Limits the sort key, e.g. `begins_with(sk, :prefix)`, with its values. */
   sortKeyCondition?: { expression: string; values: Record<string, unknown> };
   newestFirst?: boolean;
+  /** A strongly consistent read (the table only, not an index). */
+  consistent?: boolean;
   filter?: { expression: string; values: Record<string, unknown>; names?: Record<string, string> };
+}
+
+function queryInput(table: Table, query: PartitionQuery): QueryCommandInput {
+  return {
+    TableName: table.name,
+    IndexName: query.index,
+    KeyConditionExpression: `${query.partitionKeyName} = :pk${query.sortKeyCondition ? ` AND ${query.sortKeyCondition.expression}` : ''}`,
+    ExpressionAttributeValues: {
+      ':pk': query.partitionKey,
+      ...query.sortKeyCondition?.values,
+      ...query.filter?.values,
+    },
+    ExpressionAttributeNames: query.filter?.names,
+    FilterExpression: query.filter?.expression,
+    ScanIndexForward: !query.newestFirst,
+    ConsistentRead: query.consistent,
+  };
+}
+
+/** Every item of one partition, following DynamoDB's pages (for bounded partitions read whole). */
+export async function queryAll<T>(
+  table: Table,
+  query: PartitionQuery,
+  toItem: (item: Record<string, unknown>) => T,
+): Promise<T[]> {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.doc.send(
+      new QueryCommand({ ...queryInput(table, query), ExclusiveStartKey: start }),
+    );
+    for (const item of page.Items ?? []) items.push(toItem(item));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
 }
 
 /**
@@ -28,21 +65,7 @@ export async function queryPage<T>(
   if (start && start[query.partitionKeyName] !== query.partitionKey) {
     throw new ValidationError([{ path: 'query.cursor', message: 'belongs to another listing' }]);
   }
-  const input: QueryCommandInput = {
-    TableName: table.name,
-    IndexName: query.index,
-    KeyConditionExpression: `${query.partitionKeyName} = :pk${query.sortKeyCondition ? ` AND ${query.sortKeyCondition.expression}` : ''}`,
-    ExpressionAttributeValues: {
-      ':pk': query.partitionKey,
-      ...query.sortKeyCondition?.values,
-      ...query.filter?.values,
-    },
-    ExpressionAttributeNames: query.filter?.names,
-    FilterExpression: query.filter?.expression,
-    ScanIndexForward: !query.newestFirst,
-    Limit: page.limit,
-    ExclusiveStartKey: start,
-  };
+  const input = { ...queryInput(table, query), Limit: page.limit, ExclusiveStartKey: start };
   try {
     const { Items = [], LastEvaluatedKey } = await table.doc.send(new QueryCommand(input));
     return { items: Items.map(toItem), nextCursor: encodeCursor(LastEvaluatedKey) };

@@ -1,7 +1,8 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#platform/clock.js';
 import { NotFoundError } from '#platform/errors.js';
 import type { Micro } from '#platform/money.js';
+import { queryAll } from '#platform/query-page.js';
 import type { Table } from '#platform/table.js';
 import { DEFAULT_PRICES, type PhaseDefinition } from './phases.js';
 
@@ -11,16 +12,13 @@ export type PriceList = Record<string, Micro>;
 const PARTITION = 'PRICES';
 
 export async function getPriceList(table: Table): Promise<PriceList> {
-  const { Items = [] } = await table.doc.send(
-    new QueryCommand({
-      TableName: table.name,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': PARTITION },
-      ConsistentRead: true,
-    }),
+  const items = await queryAll(
+    table,
+    { partitionKeyName: 'pk', partitionKey: PARTITION, consistent: true },
+    (item) => item,
   );
   const prices: PriceList = { ...DEFAULT_PRICES };
-  for (const item of Items) prices[String(item.component)] = BigInt(item.price as bigint);
+  for (const item of items) prices[String(item.component)] = BigInt(item.price as bigint);
   return prices;
 }
 

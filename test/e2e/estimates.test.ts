@@ -15,7 +15,8 @@ afterAll(async () => {
   await t.stop();
 });
 
-const estimate = (key: string, body: Record<string, unknown>) => t.api('POST', '/v1/estimates', { key, body });
+const estimate = (key: string, body: Record<string, unknown>) =>
+  t.api('POST', '/v1/estimates', { key, body });
 
 describe('Estimates of listings', () => {
   it('prices a basket as checkout charges it, with workflow: false said or left out', async () => {

@@ -25,7 +25,7 @@ export const budgetProbes: CapabilityProbes = {
       name: 'budgets',
       group: 'components',
       run: async () => {
-        await listBudgets({ ...deps, publish: publisherOf(deps) }, 'usr_health_probe');
+        await listBudgets({ ...deps, publish: publisherOf(deps) }, 'usr_health_probe', { limit: 1 });
         return { status: 'healthy', detail: 'the budget listing reads answer' };
       },
     },

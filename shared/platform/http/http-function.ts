@@ -6,7 +6,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
-import { systemClock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import {
   ForbiddenError,
   MalformedRequestError,
@@ -16,7 +16,7 @@ import {
 } from '../errors.js';
 import { firstAnswerWins, type Idempotency, type IdempotencyRequest, requestHashOf } from '../idempotency.js';
 import { logger } from '../logger.js';
-import { table } from '../table.js';
+import { type Table, table } from '../table.js';
 import { problemErrors, requestIdOf } from './middleware.js';
 import { parseInput } from './parse-input.js';
 import { type Principal, principalSchema } from './principal.js';
@@ -121,7 +121,11 @@ export function toHttpResponse(result: HttpResult, requestId: string): HttpRespo
  * One Lambda serves the routes of one capability. API Gateway (and the local runtime) tell it
  * which route matched in `routeKey`, so dispatch is a map lookup, not a path parser.
  */
-export function httpFunction(bindings: RouteBinding[]) {
+export function httpFunction(
+  bindings: RouteBinding[],
+  /** Where a refused keyed request looks for its key's first answer. */
+  replays: { table: () => Table; clock: Clock } = { table, clock: systemClock },
+) {
   const byKey = new Map(bindings.map((binding) => [routeKey(binding.spec), binding]));
 
   const dispatch = async (event: HttpEvent): Promise<HttpResponse> => {
@@ -140,7 +144,9 @@ export function httpFunction(bindings: RouteBinding[]) {
         }
       : undefined;
     const request = { ...input, principal, requestId, idempotency } as HttpRequest<RouteSpec>;
-    const result = await firstAnswerWins(table, systemClock, idempotency, () => binding.handle(request));
+    const result = await firstAnswerWins(replays.table, replays.clock, idempotency, () =>
+      binding.handle(request),
+    );
     return toHttpResponse(result, requestId);
   };
 

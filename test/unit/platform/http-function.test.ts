@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { lambdaContext } from '../../../infra/local/lambda-context.js';
+import { systemClock } from '../../../shared/platform/clock.js';
 import { PaymentRequiredError } from '../../../shared/platform/errors.js';
 import { bind, httpFunction } from '../../../shared/platform/http/http-function.js';
 import { defineRoute } from '../../../shared/platform/http/route.js';
 import { amountSchema, formatFtns } from '../../../shared/platform/money.js';
+import type { Table } from '../../../shared/platform/table.js';
 import { httpEvent } from '../../support/http-event.js';
 
 const pay = defineRoute({
@@ -35,16 +37,25 @@ const boom = defineRoute({
   responses: { 200: { description: 'ok' } },
 });
 
-const handler = httpFunction([
-  bind(pay, async ({ params, body, principal }) => {
-    if (body.amount > 100_000_000n) throw new PaymentRequiredError('insufficient_funds', 'Not enough FTNS');
-    return { status: 201, body: { id: params.id, amount: formatFtns(body.amount), by: principal.userId } };
-  }),
-  bind(admin, async () => ({ status: 200, body: { ok: true } })),
-  bind(boom, async () => {
-    throw new Error('secret internals at /var/task/index.js:1');
-  }),
-]);
+/** The idempotency records of this chain: none was ever written. */
+const noRecords = {
+  table: () => ({ name: 'test', doc: { send: async () => ({}) } }) as unknown as Table,
+  clock: systemClock,
+};
+
+const handler = httpFunction(
+  [
+    bind(pay, async ({ params, body, principal }) => {
+      if (body.amount > 100_000_000n) throw new PaymentRequiredError('insufficient_funds', 'Not enough FTNS');
+      return { status: 201, body: { id: params.id, amount: formatFtns(body.amount), by: principal.userId } };
+    }),
+    bind(admin, async () => ({ status: 200, body: { ok: true } })),
+    bind(boom, async () => {
+      throw new Error('secret internals at /var/task/index.js:1');
+    }),
+  ],
+  noRecords,
+);
 
 const user = { userId: 'usr_1', role: 'user', keyId: 'k1' } as const;
 const call = async (event: ReturnType<typeof httpEvent>) => {

@@ -1,6 +1,6 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { UnavailableError } from '#platform/errors.js';
-import type { Table } from '#platform/table.js';
+import { UnavailableError } from './errors.js';
+import type { Table } from './table.js';
 
 export type ItemKey = { pk: string; sk: string };
 
@@ -21,7 +21,8 @@ export async function batchGet(table: Table, keys: ItemKey[]) {
     for (const item of Responses[table.name] ?? []) found.set(id(item as ItemKey), item);
     pending = (UnprocessedKeys[table.name]?.Keys ?? []) as ItemKey[];
     if (pending.length > 0) {
-      if (attempt >= 5) throw new UnavailableError('The table is too busy to read the order, retry shortly');
+      if (attempt >= 5)
+        throw new UnavailableError('The table is too busy to read these items, retry shortly');
       await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
     }
   }
