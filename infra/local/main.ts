@@ -8,8 +8,9 @@ import { startLocalAws } from './local-aws.js';
 import { startRuntime } from './runtime.js';
 
 /**
- * `npm start`: the local AWS, the resources, the API on 127.0.0.1:${PORT:-3000}, the queue
- * consumers and the schedules, then the bootstrap data. Ctrl-C stops everything.
+ * `npm start`: the local AWS, the resources, the bootstrap data (the admin, the demo catalogue),
+ * the queue consumers and the schedules, then the API on 127.0.0.1:${PORT:-3000}: nothing answers
+ * before everything is there. Ctrl-C stops everything.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // Lambda runs Node 22
 const port = Number(process.env.PORT ?? 3000);
@@ -25,18 +26,26 @@ const shownAdminKey = process.env.PRSM_ADMIN_KEY
   : `${adminKey} (development default; set PRSM_ADMIN_KEY)`;
 
 const aws = await startLocalAws();
-const runtime = await startRuntime({ prefix, port, scheduleIntervalSeconds });
-const admin = await ensureAdmin(table(), adminKey);
-// The demo catalogue and its users, with the fixed development keys (PRSM_DEMO_CATALOGUE=off skips it).
-const demo =
-  process.env.PRSM_DEMO_CATALOGUE === 'off'
-    ? ['off (PRSM_DEMO_CATALOGUE=off)']
-    : describeSeed(
-        await seedDemoCatalogue(
-          { table: table(), clock: systemClock, retry: defaultRetry },
-          { keys: 'development' },
-        ),
-      );
+let admin = '';
+let demo: string[] = [];
+const runtime = await startRuntime({
+  prefix,
+  port,
+  scheduleIntervalSeconds,
+  bootstrap: async () => {
+    admin = await ensureAdmin(table(), adminKey);
+    // The demo catalogue and its users, with the fixed development keys (PRSM_DEMO_CATALOGUE=off skips it).
+    demo =
+      process.env.PRSM_DEMO_CATALOGUE === 'off'
+        ? ['off (PRSM_DEMO_CATALOGUE=off)']
+        : describeSeed(
+            await seedDemoCatalogue(
+              { table: table(), clock: systemClock, retry: defaultRetry },
+              { keys: 'development' },
+            ),
+          );
+  },
+});
 
 console.log(`PRSM is running at ${runtime.url}
   local AWS      ${aws.endpoint}${aws.owned ? ' (moto, started by npm start)' : ''}

@@ -26,6 +26,8 @@ export interface RuntimeOptions {
   /** Resource name prefix: one runtime's table, queues and bucket. */
   prefix: string;
   port: number;
+  /** Runs once the resources exist and before anything is served or consumed (the admin, demo data). */
+  bootstrap?: (resources: LocalResources) => Promise<void>;
   /** Replaces every schedule's rate locally (seconds between scheduled events). */
   scheduleIntervalSeconds?: number;
   /** Per-key throttling; the manifest's limits unless a load test turns it off. */
@@ -70,6 +72,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const scheduleSeconds = options.scheduleIntervalSeconds;
   applyFunctionEnv(resources, scheduleSeconds ?? 300);
 
+  await options.bootstrap?.(resources);
+
   const handlers = new Map<string, { spec: FunctionSpec; handler: LambdaHandler }>();
   for (const spec of functions) handlers.set(spec.id, { spec, handler: await loadHandler(spec.entry) });
   const authorizerHandler = await loadHandler(authorizer.entry);
@@ -92,8 +96,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     onError: (error) => log('[gateway] integration failed', error),
   });
-  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   const pollers: Poller[] = [];
   const schedules: Schedule[] = [];
@@ -128,6 +130,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
     }
   }
+
+  // Serve only when ready: a client that sees the port answer finds the admin and the demo data
+  // there, and /v1/health the verdict of the sweep that ran at start.
+  await Promise.all(schedules.map((schedule) => schedule.firstRun));
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://127.0.0.1:${port}`,

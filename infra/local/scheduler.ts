@@ -3,6 +3,8 @@ import type { ScheduledEvent } from 'aws-lambda';
 
 /** EventBridge's scheduled events, locally: one at start, then one per interval, never overlapping. */
 export interface Schedule {
+  /** Settles when the run at start has finished (whatever its outcome). */
+  firstRun: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -36,8 +38,10 @@ export function startSchedule(
       });
   };
   tick();
+  const firstRun = running ?? Promise.resolve();
   const timer = setInterval(tick, intervalMs);
   return {
+    firstRun,
     stop: async () => {
       clearInterval(timer);
       await running;

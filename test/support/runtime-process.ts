@@ -26,19 +26,7 @@ export async function startRuntimeProcess(
   file: string,
   env: Record<string, string | undefined> = {},
 ): Promise<RuntimeProcess> {
-  const prefix = testPrefix(file);
-  const merged = { ...process.env, PORT: '0', PRSM_PREFIX: prefix, POWERTOOLS_LOG_LEVEL: 'WARN', ...env };
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'infra', 'local', 'main.ts')],
-    {
-      cwd: ROOT,
-      env: Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined)),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const output: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  const { child, prefix, output } = spawnRuntime(file, env);
   const lines = createInterface({ input: child.stdout! });
   let adminKey = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -65,11 +53,32 @@ export async function startRuntimeProcess(
     output,
     pid: child.pid!,
     alive: () => child.exitCode === null && child.signalCode === null,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
-        child.kill('SIGINT');
-      }),
+    stop: () => stopProcess(child),
   };
+}
+
+export function stopProcess(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+}
+
+/** `npm start`'s entry point as a process; its standard error is collected in `output`. */
+export function spawnRuntime(file: string, env: Record<string, string | undefined> = {}) {
+  const prefix = testPrefix(file);
+  const merged = { ...process.env, PORT: '0', PRSM_PREFIX: prefix, POWERTOOLS_LOG_LEVEL: 'WARN', ...env };
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'infra', 'local', 'main.ts')],
+    {
+      cwd: ROOT,
+      env: Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  return { child, prefix, output };
 }

@@ -18,6 +18,7 @@ export interface TestRuntime {
 }
 
 let sequence = 0;
+const tableOf = (name: string): Table => ({ name, doc: documentClient(awsClients().dynamo) });
 
 /** The local runtime in this test process, with its own resources and an admin. */
 export async function startTestRuntime(
@@ -32,9 +33,11 @@ export async function startTestRuntime(
     // The concurrency tests send hundreds of requests with one key at once: more than the API allows.
     throttling: options.throttling ?? 'off',
     log: (message, error) => console.error('RUNTIME', message, error),
+    bootstrap: async (resources) => {
+      await ensureAdmin(tableOf(resources.tableName), DEVELOPMENT_ADMIN_KEY);
+    },
   });
-  const table = { name: runtime.resources.tableName, doc: documentClient(awsClients().dynamo) };
-  await ensureAdmin(table, DEVELOPMENT_ADMIN_KEY);
+  const table = tableOf(runtime.resources.tableName);
   const api = apiClient(runtime.url);
   const adminKey = DEVELOPMENT_ADMIN_KEY;
   return {
