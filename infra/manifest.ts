@@ -73,10 +73,8 @@ export const authorizer = {
   description: 'Resolves an API key to a principal for every non-public route',
   memoryMb: 256,
   timeoutSeconds: 5,
-  /** API Gateway caches a verdict this long: a revoked key may work until it expires. */
-  resultsCacheTtlSeconds: 30,
   access: { table: 'read' },
-} as const satisfies Omit<FunctionSpec, 'triggers'> & { resultsCacheTtlSeconds: number };
+} as const satisfies Omit<FunctionSpec, 'triggers'>;
 
 /**
  * Requests per second and burst: API Gateway's stage throttling on AWS; locally the gateway

@@ -169,7 +169,7 @@ export class PrsmStack extends Stack {
       routes: httpRoutes(),
       handlers,
       catchAllFunctionId: catchAllFunction().id,
-      authorizer: { handler: authorizerFunction, resultsCacheTtlSeconds: authorizer.resultsCacheTtlSeconds },
+      authorizer: { handler: authorizerFunction },
       removalPolicy,
     });
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the PRSM HTTP API' });

@@ -28,7 +28,6 @@ export async function authorize(
   } catch (error) {
     if (!isTransient(error)) throw error;
     // Past the SDK's own retries: let the handler answer 503 with Retry-After, not API Gateway a 500.
-    // (API Gateway caches this verdict like any other, for at most the cache TTL.)
     logger.warn('key lookup failed', error as Error);
     return { isAuthorized: true, context: { unavailable: 'true' } };
   }

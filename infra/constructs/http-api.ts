@@ -27,7 +27,7 @@ export interface PrsmHttpApiProps {
   handlers: ReadonlyMap<string, IFunction>;
   /** Answers requests that match no route (`$default`). */
   catchAllFunctionId: string;
-  authorizer: { handler: IFunction; resultsCacheTtlSeconds: number };
+  authorizer: { handler: IFunction };
   /** Of the access log group. */
   removalPolicy: RemovalPolicy;
 }
@@ -87,8 +87,11 @@ export class PrsmHttpApi extends Construct {
     const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', props.authorizer.handler, {
       authorizerName: 'api-key',
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
-      resultsCacheTtl: Duration.seconds(props.authorizer.resultsCacheTtlSeconds),
+      // No identity source and no cache: API Gateway then calls the authorizer for every request,
+      // also one without an Authorization header, so the handler answers 401 as problem+json (as
+      // locally) instead of API Gateway's bare 401, and a revoked key stops at once.
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
     });
 
     // One integration per function, shared by its routes (each route still gets its own invoke permission).

@@ -130,39 +130,18 @@ function write(response: ServerResponse, result: APIGatewayProxyStructuredResult
   response.end(body);
 }
 
-/** Answers the gateway gives itself, before any function runs, in the API's problem+json form. */
-function problemAnswer(
-  status: number,
-  code: string,
-  detail: string,
-  requestId: string,
-  headers: Record<string, string> = {},
-): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'application/problem+json', 'x-request-id': requestId, ...headers },
-    body: JSON.stringify({
-      type: `https://prsm.dev/problems/${code.replaceAll('_', '-')}`,
-      title: status === 429 ? 'Too Many Requests' : 'Bad Request',
-      status,
-      detail,
-      code,
-      errors: [],
-      requestId,
-    }),
-  };
-}
-
-const tooManyRequests = (retryAfterSeconds: number, requestId: string) =>
-  problemAnswer(
-    429,
-    'throttled',
-    `Too many requests for this API key; retry after ${retryAfterSeconds} s`,
-    requestId,
-    {
-      'retry-after': String(retryAfterSeconds),
-    },
-  );
+/**
+ * An answer API Gateway gives itself, before any function runs, in its own form: JSON with a
+ * `message` (not problem+json) and no Retry-After, so nothing here answers what AWS would not.
+ */
+export const gatewayAnswer = (
+  status: 400 | 413 | 429 | 500,
+  message: string,
+): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message }),
+});
 
 export function createGateway(options: GatewayOptions): Server {
   const match = routeMatcher(options.routes);
@@ -172,14 +151,15 @@ export function createGateway(options: GatewayOptions): Server {
       const caller = request.headers.authorization ?? request.socket.remoteAddress ?? 'anonymous';
       const verdict = take?.(caller);
       if (verdict && !verdict.allowed) {
-        write(response, tooManyRequests(verdict.retryAfterSeconds, randomUUID()));
+        // The stage's throttling answer on AWS (see docs/decisions.md).
+        write(response, gatewayAnswer(429, 'Too Many Requests'));
         request.resume();
         return;
       }
       const url = new URL(request.url ?? '/', 'http://localhost');
       const body = await readBody(request);
       if (!body) {
-        write(response, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
+        write(response, gatewayAnswer(413, 'Request Entity Too Large'));
         return;
       }
       let found: ReturnType<typeof match>;
@@ -188,10 +168,7 @@ export function createGateway(options: GatewayOptions): Server {
       } catch (error) {
         if (!(error instanceof URIError)) throw error;
         // A path variable with a broken %-escape: API Gateway refuses such a request itself.
-        write(
-          response,
-          problemAnswer(400, 'malformed_path', 'The path holds an invalid %-escape', randomUUID()),
-        );
+        write(response, gatewayAnswer(400, 'Bad Request'));
         return;
       }
       const routeKey = found ? found.route.routeKey : '$default';
@@ -210,7 +187,7 @@ export function createGateway(options: GatewayOptions): Server {
     } catch (error) {
       // What API Gateway answers when the integration fails.
       options.onError(error);
-      write(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
+      write(response, gatewayAnswer(500, 'Internal Server Error'));
     }
   });
 }

@@ -63,14 +63,6 @@ export class ValidationError extends AppError {
   }
 }
 
-export class ThrottledError extends AppError {
-  constructor(retryAfterSeconds = 1) {
-    super(429, 'throttled', 'Too many requests, retry later', [], {
-      'retry-after': String(retryAfterSeconds),
-    });
-  }
-}
-
 export class UnavailableError extends AppError {
   constructor(message = 'A dependency is unavailable, retry later', retryAfterSeconds = 1) {
     super(503, 'unavailable', message, [], { 'retry-after': String(retryAfterSeconds) });

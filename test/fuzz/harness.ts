@@ -92,8 +92,10 @@ export function verdictOf(spec: RouteSpec, response: ApiResponse): string | unde
   if (response.status >= 500)
     return `answered ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`;
   if (response.status >= 400) {
-    if (response.status === 413 && !response.headers.get('content-type')?.includes('problem'))
-      return undefined; // the gateway's own limit
+    // API Gateway's own answers (a body past its limit, a path it cannot decode) are `{ message }`.
+    const fromGateway = response.status === 413 || response.status === 400;
+    if (fromGateway && response.headers.get('content-type') === 'application/json')
+      return typeof response.body?.message === 'string' ? undefined : 'a gateway answer without a message';
     if (response.headers.get('content-type') !== 'application/problem+json')
       return `a ${response.status} that is not problem+json`;
     const problem = problemSchema.safeParse(response.body);

@@ -153,13 +153,13 @@ describe('PrsmStack (stage=test)', () => {
     );
 
     // CDK renders the authorizer only when a route uses it: the manifest has non-public routes.
-    it('puts non-public routes behind the API-key Lambda authorizer, with simple responses and a cache', () => {
+    it('puts non-public routes behind the API-key Lambda authorizer, called for every request (no identity source, no cache)', () => {
       const [authorizerId] = onlyResource('AWS::ApiGatewayV2::Authorizer', {
         AuthorizerType: 'REQUEST',
         AuthorizerPayloadFormatVersion: '2.0',
         EnableSimpleResponses: true,
-        IdentitySource: ['$request.header.Authorization'],
-        AuthorizerResultTtlInSeconds: authorizer.resultsCacheTtlSeconds,
+        IdentitySource: [],
+        AuthorizerResultTtlInSeconds: 0,
         AuthorizerUri: {
           'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [logicalIdOfFunction(authorizer.id), 'Arn'] }])],
         },
