@@ -66,6 +66,3 @@ export const amountSchema = ftnsString.transform((text, ctx) => {
   }
   return micro;
 });
-
-/** An amount of FTNS in a response. */
-export const ftnsOutSchema = ftnsString;
