@@ -4,7 +4,8 @@ import { type ScriptedAnswer, type ScriptedServer, startScriptedServer } from '.
  * A fake Bedrock Runtime: `POST /model/{modelId}/converse` answered from a script with the JSON
  * the service returns (`output.message.content[]` of `text` / `toolUse` blocks, `stopReason`,
  * `usage`, `metrics.latencyMs`) and its errors (`x-amzn-errortype` header, `{"message"}` body).
- * Point the SDK at it with AWS_ENDPOINT_URL_BEDROCK_RUNTIME, as for any local endpoint.
+ * Point the SDK at it with AWS_ENDPOINT_URL_BEDROCK_RUNTIME, as for any local endpoint. It speaks
+ * HTTP/2 (h2c), as the SDK's Bedrock Runtime client does.
  */
 export interface ConverseRequestBody {
   messages: { role: string; content: { text?: string }[] }[];
@@ -35,7 +36,10 @@ export interface FakeBedrock extends ScriptedServer {
 const CONVERSE_PATH = /^\/model\/([^/]+)\/converse$/;
 
 export async function startFakeBedrock(): Promise<FakeBedrock> {
-  const server = await startScriptedServer((method, path) => method === 'POST' && CONVERSE_PATH.test(path));
+  const server = await startScriptedServer(
+    (method, path) => method === 'POST' && CONVERSE_PATH.test(path),
+    'h2c',
+  );
   return {
     ...server,
     requests: () =>

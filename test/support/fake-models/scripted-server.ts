@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
+import { createServer as createH2cServer, type Http2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -40,13 +41,27 @@ const json = (text: string): unknown => {
   }
 };
 
+interface Request extends AsyncIterable<unknown> {
+  method?: string;
+  url?: string;
+  headers: IncomingMessage['headers'];
+}
+
+interface Response {
+  writeHead(status: number, headers: Record<string, string>): { end(body: string): void };
+  destroy(): void;
+  on(event: 'close', listener: () => void): void;
+}
+
 export async function startScriptedServer(
   route: (method: string, path: string) => boolean,
+  protocol: 'http1' | 'h2c' = 'http1',
 ): Promise<ScriptedServer> {
   const script: ScriptedAnswer[] = [];
   const received: ReceivedRequest[] = [];
-  const hanging = new Set<ServerResponse>();
-  const server = createServer(async (request, response) => {
+  const hanging = new Set<Response>();
+  const sessions = new Set<Http2Session>();
+  const handle = async (request: Request, response: Response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -71,6 +86,14 @@ export async function startScriptedServer(
     }
     const body = typeof next.body === 'string' ? next.body : JSON.stringify(next.body ?? {});
     response.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end(body);
+  };
+  const server =
+    protocol === 'h2c'
+      ? createH2cServer((request, response) => void handle(request, response))
+      : createServer((request, response) => void handle(request, response));
+  server.on('session', (session: Http2Session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -82,7 +105,8 @@ export async function startScriptedServer(
     close: () =>
       new Promise<void>((resolve) => {
         for (const response of hanging) response.destroy();
-        server.closeAllConnections();
+        for (const session of sessions) session.destroy();
+        if ('closeAllConnections' in server) server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
