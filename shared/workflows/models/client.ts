@@ -22,9 +22,10 @@ import {
  * A provider's model behind the one interface: per-attempt timeouts, retries with backoff, the
  * circuit breaker, structured output with a fallback and a repair, and every exchange recorded.
  *
- * The breaker counts a request that failed for want of the provider (rate limits, 5xx, timeouts
- * after the retries): an answer that does not validate, a 4xx or the caller's abort say nothing
- * about the provider's health.
+ * The breaker sees one outcome per exchange with its retries: a failure when it failed for want
+ * of the provider (rate limits, 5xx, timeouts, dropped connections, after the retries); anything
+ * else is an answer as far as availability goes (a 4xx, the caller's abort, and an answer that
+ * then fails validation, which is checked outside the breaker).
  */
 export interface ModelClientOptions {
   transport: Transport;
