@@ -40,6 +40,8 @@ export interface ModelClientOptions {
   temperature?: number;
   /** Monotonic milliseconds, for latencies. */
   now?: () => number;
+  /** The per-attempt timeout's signal (tests fire it themselves instead of waiting). */
+  timeoutSignal?: (ms: number) => AbortSignal;
   /** Each exchange as it ends (logs, metrics): never the messages, never the key. */
   onCall?: (call: CallRecord) => void;
 }
@@ -55,6 +57,7 @@ export function modelClient(options: ModelClientOptions): ModelClient {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const breaker = options.breaker ?? passThrough;
   const now = options.now ?? (() => performance.now());
+  const timeoutSignal = options.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
   const repairs = options.repairs ?? 1;
   // Learnt from a 400 to response_format: this server takes the schema in the prompt only.
   let instructionsOnly = false;
@@ -80,7 +83,7 @@ export function modelClient(options: ModelClientOptions): ModelClient {
       for (let attempt = 1; ; attempt++) {
         if (request.signal?.aborted)
           return new TransportFailure('aborted', 'the request was aborted by its caller');
-        const timer = AbortSignal.timeout(request.timeoutMs ?? options.timeoutMs ?? 20_000);
+        const timer = timeoutSignal(request.timeoutMs ?? options.timeoutMs ?? 20_000);
         const signal = request.signal ? AbortSignal.any([request.signal, timer]) : timer;
         const started = now();
         let failure: TransportFailure;

@@ -48,8 +48,9 @@ function client(
     retry: { ...s.retry, maxAttempts: options.maxAttempts ?? 3 },
     timeoutMs: options.timeoutMs ?? 5_000,
     now: s.now,
+    timeoutSignal: s.timeoutSignal,
   });
-  return { model, sleeps: s.sleeps };
+  return { model, sleeps: s.sleeps, timeouts: s.timeouts };
 }
 
 const ask = {
@@ -180,16 +181,21 @@ describe('Bedrock provider (Converse)', () => {
 
   it('times out an attempt without an answer and retries it', async () => {
     fake.answer({ status: 200, hang: true }, converseText('second time'));
-    const result = await client({ timeoutMs: 100 }).model.chat(ask);
+    const { model, timeouts } = client({ timeoutMs: 2_500 });
+    const pending = model.chat(ask);
+    await vi.waitFor(() => expect(fake.received).toHaveLength(1), { timeout: 10_000 });
+    timeouts.fire(0);
+    const result = await pending;
     expect(result.content).toBe('second time');
     expect(result.calls.map((c) => c.outcome)).toEqual(['timeout', 'ok']);
+    expect(timeouts.ms()).toEqual([2_500, 2_500]);
   });
 
   it("stops on the caller's abort", async () => {
     fake.answer({ status: 200, hang: true });
     const controller = new AbortController();
     const pending = client().model.chat({ ...ask, signal: controller.signal });
-    await vi.waitFor(() => expect(fake.received).toHaveLength(1));
+    await vi.waitFor(() => expect(fake.received).toHaveLength(1), { timeout: 10_000 });
     controller.abort();
     await expect(pending).rejects.toMatchObject({ kind: 'aborted' });
   });

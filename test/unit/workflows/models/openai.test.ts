@@ -35,8 +35,9 @@ function client(options: { model?: string; maxAttempts?: number; timeoutMs?: num
     retry: { ...s.retry, maxAttempts: options.maxAttempts ?? 3 },
     timeoutMs: options.timeoutMs ?? 5_000,
     now: s.now,
+    timeoutSignal: s.timeoutSignal,
   });
-  return { model, sleeps: s.sleeps };
+  return { model, sleeps: s.sleeps, timeouts: s.timeouts };
 }
 
 const ask = {
@@ -149,10 +150,14 @@ describe('OpenAI-compatible provider', () => {
 
   it('times out an attempt that gets no answer and retries it', async () => {
     fake.answer({ status: 200, hang: true }, completion('after the timeout'));
-    const { model } = client({ timeoutMs: 100 });
-    const result = await model.chat(ask);
+    const { model, timeouts } = client({ timeoutMs: 2_500 });
+    const pending = model.chat(ask);
+    await vi.waitFor(() => expect(fake.received).toHaveLength(1), { timeout: 10_000 });
+    timeouts.fire(0);
+    const result = await pending;
     expect(result.content).toBe('after the timeout');
     expect(result.calls.map((c) => c.outcome)).toEqual(['timeout', 'ok']);
+    expect(timeouts.ms()).toEqual([2_500, 2_500]);
   });
 
   it("stops at once on the caller's abort, without a retry", async () => {
@@ -160,7 +165,7 @@ describe('OpenAI-compatible provider', () => {
     const { model, sleeps } = client();
     const controller = new AbortController();
     const pending = model.chat({ ...ask, signal: controller.signal });
-    await vi.waitFor(() => expect(fake.received).toHaveLength(1));
+    await vi.waitFor(() => expect(fake.received).toHaveLength(1), { timeout: 10_000 });
     controller.abort();
     await expect(pending).rejects.toMatchObject({
       kind: 'aborted',

@@ -17,12 +17,25 @@ export const PLAN = { title: 'Photonic coupling', questions: ['Which modes coupl
 
 export const plan = { name: 'research_plan', description: 'A research plan', schema: planSchema };
 
-/** Sleeps recorded, never waited; jitter fixed at half the ceiling; time ticking 10 ms a reading. */
+/**
+ * Sleeps recorded, never waited; jitter fixed at half the ceiling; time ticking 10 ms a reading;
+ * per-attempt timeouts recorded and fired by the test (`timeouts.fire(0)`), never by the clock.
+ */
 export function seams() {
   const sleeps: number[] = [];
+  const timers: { ms: number; controller: AbortController }[] = [];
   let tick = 0;
   return {
     sleeps,
+    timeouts: {
+      ms: () => timers.map((t) => t.ms),
+      fire: (index: number) => timers[index]!.controller.abort(new DOMException('timed out', 'TimeoutError')),
+    },
+    timeoutSignal: (ms: number) => {
+      const controller = new AbortController();
+      timers.push({ ms, controller });
+      return controller.signal;
+    },
     retry: {
       sleep: async (ms: number) => {
         sleeps.push(ms);
