@@ -1,6 +1,12 @@
 import { type CircuitBreaker, CircuitOpenError } from '../executors/circuit-breaker.js';
 import { DEFAULT_RETRY, delayBeforeRetry, type RetryPolicy } from './retry.js';
-import { jsonSchemaOf, repairMessages, validateAnswer, withInstructions } from './structured.js';
+import {
+  jsonSchemaOf,
+  repairMessages,
+  strictCompatible,
+  validateAnswer,
+  withInstructions,
+} from './structured.js';
 import {
   type Transport,
   type TransportAnswer,
@@ -179,7 +185,12 @@ export function modelClient(options: ModelClientOptions): ModelClient {
       const started = now();
       const calls: CallRecord[] = [];
       const jsonSchema = jsonSchemaOf(request.output);
-      const native = { name: request.output.name, description: request.output.description, jsonSchema };
+      const native = {
+        name: request.output.name,
+        description: request.output.description,
+        jsonSchema,
+        strict: strictCompatible(jsonSchema),
+      };
       const instructed = withInstructions(request.messages, jsonSchema);
 
       let purpose: Purpose = instructionsOnly ? 'instructions' : 'native';

@@ -66,7 +66,7 @@ export function openAiTransport(options: OpenAiOptions): Transport {
                   name: request.schema.name,
                   ...(request.schema.description ? { description: request.schema.description } : {}),
                   schema: request.schema.jsonSchema,
-                  strict: true,
+                  strict: request.schema.strict,
                 },
               },
             }

@@ -1,10 +1,30 @@
 import * as z from 'zod';
 import type { ChatMessage, OutputSchema } from './types.js';
 
-/** A zod schema as the JSON Schema the providers take (no `$schema` key: OpenAI refuses it). */
+/**
+ * A zod schema as the JSON Schema the providers take (no `$schema` key: OpenAI refuses it). The
+ * output side: objects closed (`additionalProperties: false`), which strict modes require and
+ * which tells the model not to add fields (zod would drop them anyway).
+ */
 export function jsonSchemaOf(output: OutputSchema<unknown>): Record<string, unknown> {
-  const { $schema: _, ...schema } = z.toJSONSchema(output.schema, { io: 'input', unrepresentable: 'any' });
+  const { $schema: _, ...schema } = z.toJSONSchema(output.schema, { io: 'output', unrepresentable: 'any' });
   return schema;
+}
+
+/**
+ * Whether OpenAI's strict mode can take the schema: every object closed and every property
+ * required (strict refuses optional fields with a 400, which would cost a fallback each time).
+ */
+export function strictCompatible(schema: unknown): boolean {
+  if (Array.isArray(schema)) return schema.every(strictCompatible);
+  if (!schema || typeof schema !== 'object') return true;
+  const node = schema as Record<string, unknown>;
+  if (node.type === 'object' && node.properties) {
+    const required = new Set((node.required as string[] | undefined) ?? []);
+    if (node.additionalProperties !== false) return false;
+    if (Object.keys(node.properties).some((key) => !required.has(key))) return false;
+  }
+  return Object.values(node).every(strictCompatible);
 }
 
 /** The JSON in an answer: as is, inside a ``` fence, or between the first and last bracket. */

@@ -7,7 +7,13 @@ export interface TransportRequest {
   maxOutputTokens: number;
   temperature: number;
   /** Present: ask for this JSON Schema with the provider's own feature (tool use, response_format). */
-  schema?: { name: string; description?: string; jsonSchema: Record<string, unknown> };
+  schema?: {
+    name: string;
+    description?: string;
+    jsonSchema: Record<string, unknown>;
+    /** The schema suits strict modes (closed objects, every field required). */
+    strict: boolean;
+  };
 }
 
 export interface TransportAnswer {
