@@ -48,7 +48,10 @@ export interface ModelClientOptions {
   now?: () => number;
   /** The per-attempt timeout's signal (tests fire it themselves instead of waiting). */
   timeoutSignal?: (ms: number) => AbortSignal;
-  /** Each exchange as it ends (logs, metrics): never the messages, never the key. */
+  /**
+   * Each exchange as it ends (logs, metrics), with its HTTP outcome: never the messages, never
+   * the key. Whether an answer then validated is in the result's or the error's `calls`.
+   */
   onCall?: (call: CallRecord) => void;
 }
 
