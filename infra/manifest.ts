@@ -52,6 +52,11 @@ export interface FunctionSpec {
     sendsTo?: QueueId[];
     /** Reads the depth of every queue and DLQ (the health sweep). */
     watchesQueues?: boolean;
+    /**
+     * Asks the configured models (`modelEnvironment`): `bedrock:InvokeModel` on exactly their
+     * ARNs, or `secretsmanager:GetSecretValue` on exactly the OpenAI-compatible key's secret.
+     */
+    models?: boolean;
   };
 }
 
@@ -81,6 +86,13 @@ export const authorizer = {
  * applies the same token bucket to each API key (each address for anonymous callers).
  */
 export const throttling = { ratePerSecond: 50, burst: 100 } as const;
+
+/**
+ * The model settings of the functions with `access.models` on AWS (PRSM_MODEL_* variables, read by
+ * shared/workflows/models/config.ts): Bedrock with its default teacher and student. A deployment
+ * overrides any of them with CDK context of the same name (`-c PRSM_MODEL_TEACHER=...`).
+ */
+export const modelEnvironment: Readonly<Record<string, string>> = { PRSM_MODEL_PROVIDER: 'bedrock' };
 
 /** How often the health sweep runs; the health API calls a verdict older than three of these stale. */
 export const HEALTH_SWEEP_RATE_MINUTES = 5;
@@ -190,7 +202,12 @@ export const functions: FunctionSpec[] = [
     // No batching window: a workflow's phases follow each other, every second waited is latency.
     triggers: [{ kind: 'sqs', queue: 'workflow-phases', batchSize: 5, maxBatchingWindowSeconds: 0 }],
     // Sends the next phase to its own queue (and changes the visibility of a failed message).
-    access: { table: 'readwrite', bucket: 'readwrite', sendsTo: ['workflow-phases', 'notifications'] },
+    access: {
+      table: 'readwrite',
+      bucket: 'readwrite',
+      sendsTo: ['workflow-phases', 'notifications'],
+      models: true,
+    },
   },
   {
     id: 'workflows-dead-letters',

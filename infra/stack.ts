@@ -10,9 +10,12 @@ import {
 import { type Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { HEALTH_METRICS } from '#shared/health/metric-names.js';
+import { invokeGrants } from '#shared/workflows/models/arns.js';
+import { type ModelSettings, modelsInUse, readModelSettings } from '#shared/workflows/models/config.js';
 import { ArtifactBucket } from './constructs/artifact-bucket.js';
 import { PrsmHttpApi } from './constructs/http-api.js';
 import { PrsmFunction } from './constructs/prsm-function.js';
@@ -27,6 +30,7 @@ import {
   functions,
   HEALTH_SWEEP_RATE_MINUTES,
   httpRoutes,
+  modelEnvironment,
   type QueueId,
   queues,
 } from './manifest.js';
@@ -46,6 +50,38 @@ const constructId = (manifestId: string): string =>
 
 export interface PrsmStackProps extends StackProps {
   stage: string;
+  /** PRSM_MODEL_* settings over the manifest's `modelEnvironment` (CDK context in infra/app.ts). */
+  models?: Record<string, string>;
+}
+
+/**
+ * The model settings of the functions that ask models, validated at synth by the schema the
+ * functions read them with; the roles are written out, so what is granted is what is asked.
+ */
+function modelSettingsFor(overrides: Record<string, string> = {}): {
+  environment: Record<string, string>;
+  settings: ModelSettings;
+} {
+  const given = { ...modelEnvironment, ...overrides };
+  if (given.PRSM_MODEL_API_KEY) {
+    throw new Error(
+      'PRSM_MODEL_API_KEY is for local runs: on AWS the key is a secret (PRSM_MODEL_API_KEY_SECRET)',
+    );
+  }
+  const settings = readModelSettings(given);
+  if (settings.openai?.apiKeySecret && !settings.openai.apiKeySecret.startsWith('arn:')) {
+    throw new Error(
+      "PRSM_MODEL_API_KEY_SECRET must be the secret's full ARN on AWS: the grant names exactly it",
+    );
+  }
+  return {
+    environment: {
+      ...given,
+      PRSM_MODEL_TEACHER: settings.roles.teacher,
+      PRSM_MODEL_STUDENT: settings.roles.student,
+    },
+    settings,
+  };
 }
 
 /** Everything `infra/manifest.ts` declares, on AWS. */
@@ -57,11 +93,17 @@ export class PrsmStack extends Stack {
   readonly queues = new Map<string, QueueWithDlq>();
   /** The health sweep's score below 60 (not ready), or no sweep at all. */
   readonly healthScoreAlarm: Alarm;
+  /** What the functions with `access.models` ask. */
+  readonly modelSettings: ModelSettings;
+  private readonly modelEnvironment: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: PrsmStackProps) {
     super(scope, id, props);
     const stage = parseStage(props.stage);
     this.stage = stage;
+    const models = modelSettingsFor(props.models);
+    this.modelSettings = models.settings;
+    this.modelEnvironment = models.environment;
     const prod = stage === 'prod';
     const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -100,7 +142,11 @@ export class PrsmStack extends Stack {
         spec,
         stage,
         removalPolicy,
-        environment: { ...baseEnvironment, QUEUE_URLS: queueUrlsFor(spec.access) },
+        environment: {
+          ...baseEnvironment,
+          QUEUE_URLS: queueUrlsFor(spec.access),
+          ...(spec.access.models ? this.modelEnvironment : {}),
+        },
       });
       handlers.set(spec.id, fn);
       this.grantAccess(fn, spec.access);
@@ -225,6 +271,42 @@ export class PrsmStack extends Stack {
       for (const { queue, dlq } of this.queues.values()) {
         queue.grant(fn, 'sqs:GetQueueAttributes');
         dlq.grant(fn, 'sqs:GetQueueAttributes');
+      }
+    }
+    if (access.models) this.grantModels(fn, acknowledge);
+  }
+
+  /** Bedrock: InvokeModel on exactly the models in use; OpenAI-compatible: GetSecretValue on its key. */
+  private grantModels(fn: PrsmFunction, acknowledge: (finding: string, reason: string) => void): void {
+    const settings = this.modelSettings;
+    if (settings.provider === 'openai') {
+      const secret = settings.openai?.apiKeySecret;
+      if (secret) {
+        fn.addToRolePolicy(
+          new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret] }),
+        );
+      }
+      return;
+    }
+    const scope = { partition: this.partition, region: this.region, account: this.account };
+    for (const model of modelsInUse(settings)) {
+      for (const grant of invokeGrants(model, scope)) {
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['bedrock:InvokeModel'],
+            resources: grant.resources,
+            ...(grant.conditions ? { conditions: { StringEquals: grant.conditions } } : {}),
+          }),
+        );
+        if (grant.conditions) {
+          for (const resource of grant.resources) {
+            acknowledge(
+              `Resource::${resource.replace(this.partition, '<AWS::Partition>')}`,
+              'A cross-region inference profile routes to its foundation model in any of its regions: the grant ' +
+                'holds only through that one profile (bedrock:InferenceProfileArn condition), as AWS documents.',
+            );
+          }
+        }
       }
     }
   }

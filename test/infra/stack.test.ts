@@ -361,6 +361,183 @@ describe('PrsmStack (stage=test)', () => {
     });
   });
 
+  describe('models', () => {
+    const PHASE_RUNNER = 'workflows-phases';
+    const SONNET = 'anthropic.claude-sonnet-4-20250514-v1:0';
+
+    /** A template value as text: `Ref`s and `Fn::Join`s spelled out (`<AWS::Region>`). */
+    const flat = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(flat);
+      if (value && typeof value === 'object') {
+        const record = value as Record<string, unknown>;
+        if (typeof record.Ref === 'string') return `<${record.Ref}>`;
+        if (Array.isArray(record['Fn::Join'])) {
+          const [separator, parts] = record['Fn::Join'] as [string, unknown[]];
+          return parts.map(flat).join(separator);
+        }
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, flat(v)]));
+      }
+      return value;
+    };
+
+    type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+    /** Function id -> every statement of its role's policies, flattened. */
+    function statementsByFunction(of: Template): Map<string, Statement[]> {
+      const roleOf = new Map<string, string>();
+      for (const fn of Object.values(of.findResources('AWS::Lambda::Function') as Record<string, Resource>)) {
+        const name = String(fn.Properties.FunctionName).replace(`prsm-${STAGE}-`, '');
+        roleOf.set((fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0], name);
+      }
+      const found = new Map<string, Statement[]>();
+      for (const policy of Object.values(of.findResources('AWS::IAM::Policy') as Record<string, Resource>)) {
+        const document = policy.Properties.PolicyDocument as { Statement: Statement[] };
+        for (const role of policy.Properties.Roles as { Ref: string }[]) {
+          const name = roleOf.get(role.Ref);
+          if (!name) continue;
+          found.set(name, [...(found.get(name) ?? []), ...(flat(document.Statement) as Statement[])]);
+        }
+      }
+      return found;
+    }
+
+    const actionsOf = (statement: Statement) => [statement.Action].flat();
+    const grantsOn = (of: Template, prefix: string) =>
+      [...statementsByFunction(of)]
+        .flatMap(([fn, statements]) =>
+          statements
+            .filter((s) => actionsOf(s).some((a) => a.startsWith(prefix)))
+            // CDK merges statements that differ only in resources: one entry per resource here.
+            .flatMap((s) =>
+              [s.Resource]
+                .flat()
+                .map((resource) => ({ fn, action: s.Action, resource, condition: s.Condition })),
+            ),
+        )
+        .sort((a, b) => String(a.resource).localeCompare(String(b.resource)));
+
+    /** Another stage's stack, without bundling (only its template is read). */
+    const synth = (props: { models?: Record<string, string>; env?: { account: string; region: string } }) => {
+      const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as {
+        context: Record<string, unknown>;
+      };
+      const app = new App({ context: { ...cdkJson.context, stage: STAGE, 'aws:cdk:bundling-stacks': [] } });
+      const other = new PrsmStack(app, `Prsm-${STAGE}`, { stage: STAGE, ...props });
+      return { stack: other, template: Template.fromStack(other) };
+    };
+
+    const modelVariables = (of: Template) =>
+      new Map(
+        Object.values(
+          of.findResources('AWS::Lambda::Function', {
+            Properties: { FunctionName: Match.stringLikeRegexp(`^prsm-${STAGE}-`) },
+          }) as Record<string, Resource>,
+        ).map((fn) => {
+          const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+          return [
+            String(fn.Properties.FunctionName).replace(`prsm-${STAGE}-`, ''),
+            Object.fromEntries(Object.entries(variables).filter(([k]) => k.startsWith('PRSM_MODEL_'))),
+          ];
+        }),
+      );
+
+    it('grants bedrock:InvokeModel to the phase runner only, on exactly the default models', () => {
+      const profile = `arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/us.${SONNET}`;
+      const grants = grantsOn(template, 'bedrock:');
+      expect(grants).toHaveLength(3);
+      expect(grants).toEqual(
+        expect.arrayContaining([
+          {
+            fn: PHASE_RUNNER,
+            action: 'bedrock:InvokeModel',
+            resource: 'arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/amazon.nova-micro-v1:0',
+            condition: undefined,
+          },
+          { fn: PHASE_RUNNER, action: 'bedrock:InvokeModel', resource: profile, condition: undefined },
+          {
+            fn: PHASE_RUNNER,
+            action: 'bedrock:InvokeModel',
+            resource: `arn:<AWS::Partition>:bedrock:*::foundation-model/${SONNET}`,
+            condition: { StringEquals: { 'bedrock:InferenceProfileArn': profile } },
+          },
+        ]),
+      );
+      expect(grantsOn(template, 'secretsmanager:')).toEqual([]);
+    });
+
+    it('tells the phase runner, and no other function, which models to ask', () => {
+      for (const [fn, variables] of modelVariables(template)) {
+        expect(variables, fn).toEqual(
+          fn === PHASE_RUNNER
+            ? {
+                PRSM_MODEL_PROVIDER: 'bedrock',
+                PRSM_MODEL_TEACHER: `us.${SONNET}`,
+                PRSM_MODEL_STUDENT: 'amazon.nova-micro-v1:0',
+              }
+            : {},
+        );
+      }
+    });
+
+    it('follows the configured models, a phase of its own included, in the account and region', () => {
+      const { template: eu } = synth({
+        env: { account: '123456789012', region: 'eu-west-1' },
+        models: {
+          PRSM_MODEL_TEACHER: `eu.${SONNET}`,
+          PRSM_MODEL_STUDENT: 'amazon.nova-lite-v1:0',
+          PRSM_MODEL_PHASE_CODEGEN: 'amazon.nova-pro-v1:0',
+        },
+      });
+      const grants = grantsOn(eu, 'bedrock:');
+      expect(new Set(grants.map((g) => g.fn))).toEqual(new Set([PHASE_RUNNER]));
+      expect(grants).toHaveLength(4);
+      expect(grants.map((g) => g.resource)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/:bedrock:eu-west-1::foundation-model\/amazon\.nova-lite-v1:0$/),
+          expect.stringMatching(/:bedrock:eu-west-1::foundation-model\/amazon\.nova-pro-v1:0$/),
+          expect.stringMatching(
+            /:bedrock:eu-west-1:123456789012:inference-profile\/eu\.anthropic\.claude-sonnet-4-20250514-v1:0$/,
+          ),
+          expect.stringMatching(/:bedrock:\*::foundation-model\/anthropic\.claude-sonnet-4-20250514-v1:0$/),
+        ]),
+      );
+    });
+
+    it('grants GetSecretValue on exactly the key secret for an OpenAI-compatible provider, and no Bedrock', () => {
+      const secret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prsm/model-key-AbCdEf';
+      const { stack: openai, template: withSecret } = synth({
+        models: {
+          PRSM_MODEL_PROVIDER: 'openai',
+          PRSM_MODEL_BASE_URL: 'https://api.openai.com/v1',
+          PRSM_MODEL_API_KEY_SECRET: secret,
+        },
+      });
+      expect(grantsOn(withSecret, 'secretsmanager:')).toEqual([
+        { fn: PHASE_RUNNER, action: 'secretsmanager:GetSecretValue', resource: secret, condition: undefined },
+      ]);
+      expect(grantsOn(withSecret, 'bedrock:')).toEqual([]);
+      expect(modelVariables(withSecret).get(PHASE_RUNNER)).toEqual({
+        PRSM_MODEL_PROVIDER: 'openai',
+        PRSM_MODEL_BASE_URL: 'https://api.openai.com/v1',
+        PRSM_MODEL_API_KEY_SECRET: secret,
+        PRSM_MODEL_TEACHER: 'gpt-4o',
+        PRSM_MODEL_STUDENT: 'gpt-4o-mini',
+      });
+      expect(nagErrors(openai)).toEqual([]);
+    });
+
+    it('refuses at synth a key in the environment, a secret without its ARN and settings that do not parse', () => {
+      const openai = { PRSM_MODEL_PROVIDER: 'openai', PRSM_MODEL_BASE_URL: 'https://api.openai.com/v1' };
+      expect(() => synth({ models: { ...openai, PRSM_MODEL_API_KEY: 'sk-x' } })).toThrow(
+        /PRSM_MODEL_API_KEY_SECRET/,
+      );
+      expect(() => synth({ models: { ...openai, PRSM_MODEL_API_KEY_SECRET: 'prsm/model-key' } })).toThrow(
+        /full ARN/,
+      );
+      expect(() => synth({ models: { PRSM_MODEL_PROVIDER: 'openai' } })).toThrow(/PRSM_MODEL_BASE_URL/);
+    });
+  });
+
   describe('checks', () => {
     it('leaves no unacknowledged cdk-nag AwsSolutions error', () => {
       expect(nagErrors(stack)).toEqual([]);

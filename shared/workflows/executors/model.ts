@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { ApiKeySource } from '../models/api-key.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { clip, type PhaseContext, type PhaseExecutor } from './executor.js';
 
@@ -11,7 +12,8 @@ import { clip, type PhaseContext, type PhaseExecutor } from './executor.js';
 export interface ModelConfig {
   baseUrl: string;
   model: string;
-  apiKey?: string;
+  /** The key itself, or its source (Secrets Manager, read once per container). */
+  apiKey?: string | ApiKeySource;
   timeoutMs: number;
 }
 
@@ -53,13 +55,14 @@ export async function chatCompletion(
   fetchImpl: Fetch = fetch,
 ): Promise<ChatAnswer> {
   const url = `${config.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  const apiKey = typeof config.apiKey === 'function' ? await config.apiKey() : config.apiKey;
   let response: Response;
   try {
     response = await fetchImpl(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
+        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
       },
       body: JSON.stringify({ model: config.model, messages, temperature: 0, max_tokens: 400 }),
       signal: AbortSignal.timeout(config.timeoutMs),
