@@ -145,9 +145,11 @@ export const entitlementSchema = z
     type: z.enum(LISTING_TYPES),
     title: z.string(),
     pricingModel: z.enum(PRICING_MODELS),
-    status: z.enum(['active', 'revoked', 'expired']),
+    status: z.enum(['active', 'pending', 'revoked', 'expired']).meta({
+      description: 'active while any unrefunded grant is valid; pending: the paid period starts later',
+    }),
     uses: z.number().int().meta({ description: 'Pay-per-use: uses bought and not refunded' }),
-    validUntil: timestamp.nullable().meta({ description: 'Subscriptions: when the paid period ends' }),
+    validUntil: timestamp.nullable().meta({ description: 'Subscriptions: when the last paid period ends' }),
     lastOrderId: z.string(),
     acquiredAt: timestamp,
     updatedAt: timestamp,
@@ -260,7 +262,10 @@ export const updateListingRoute = defineRoute({
       status: z.enum(LISTING_STATUSES).optional(),
     })
     .refine((body) => Object.keys(body).length > 0, 'must change at least one field'),
-  responses: { 200: { description: 'The listing', schema: listingSchema } },
+  responses: {
+    200: { description: 'The listing', schema: listingSchema },
+    409: { description: 'pricing_model_locked: the listing has buyers; retire it and list a new one' },
+  },
 });
 
 export const myListingsRoute = defineRoute({
