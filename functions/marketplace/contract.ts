@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { defineRoute } from '#platform/http/route.js';
 import { MAX_AMOUNT, MICRO_PER_FTNS, parseFtns } from '#platform/money.js';
 import { pageQuerySchema, pageSchema } from '#platform/pagination.js';
-import { ftns, idOf, text, timestamp } from '#platform/schemas.js';
+import { ftns, idOf, keyedRecord, text, timestamp } from '#platform/schemas.js';
 import {
   LISTING_STATUSES,
   LISTING_TYPES,
@@ -254,8 +254,7 @@ export const updateListingRoute = defineRoute({
       tags: tags.optional(),
       price: priceSchema.optional(),
       pricingModel: z.enum(PRICING_MODELS).optional(),
-      metadata: z
-        .record(z.string(), z.unknown())
+      metadata: keyedRecord(z.string(), z.unknown())
         .optional()
         .meta({ description: "Replaces the metadata; checked against the listing's type" }),
       qualityGrade: z.enum(QUALITY_GRADES).optional(),

@@ -5,7 +5,7 @@ import type { Principal } from '#platform/http/principal.js';
 import { newId } from '#platform/ids.js';
 import type { Micro } from '#platform/money.js';
 import { recordAlert, thresholdAlert } from './alerts.js';
-import { budgetKey } from './budget.js';
+import { budgetKey, isMember } from './budget.js';
 import type { BudgetDeps } from './budget-deps.js';
 import { changeBudget, getBudget } from './manage.js';
 
@@ -52,7 +52,7 @@ export async function requestExpansion(
   input: { amount: Micro; reason: string },
 ): Promise<ExpansionRequest> {
   const budget = await getBudget(deps, budgetId, principal);
-  if (!(principal.userId in budget.members))
+  if (!isMember(budget, principal.userId))
     throw new ForbiddenError('Only members may ask to expand a budget');
   const now = deps.clock.now();
   const request: ExpansionRequest = {
