@@ -74,9 +74,13 @@ const nasty = fc.constantFrom(
   '<script>',
 );
 
+/** Names JavaScript objects already have: as a user's key or slug they must be names like any other. */
+export const PROTOTYPE_NAMES = ['constructor', '__proto__', 'prototype', 'toString', 'hasOwnProperty'];
+const prototypeNames = fc.constantFrom(...PROTOTYPE_NAMES);
+
 function stringFor(name: string, schema: JsonSchema, known: KnownValues): fc.Arbitrary<unknown> {
   if (AMOUNT_FIELDS.has(name)) return amounts;
-  const options: fc.Arbitrary<unknown>[] = [fc.string({ maxLength: 40 }), nasty];
+  const options: fc.Arbitrary<unknown>[] = [fc.string({ maxLength: 40 }), nasty, prototypeNames];
   const values = known[name];
   if (values && values.length > 0) options.unshift(fc.constantFrom(...values), fc.constantFrom(...values));
   if (schema.pattern?.includes('a-z')) options.unshift(fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/));
@@ -105,7 +109,11 @@ export function arbitraryFor(
     const extra =
       typeof schema.additionalProperties === 'object'
         ? fc.dictionary(
-            fc.oneof(fc.stringMatching(/^[a-z][a-z0-9_]{0,12}$/), fc.string({ maxLength: 8 })),
+            fc.oneof(
+              fc.stringMatching(/^[a-z][a-z0-9_]{0,12}$/),
+              fc.string({ maxLength: 8 }),
+              prototypeNames,
+            ),
             arbitraryFor(schema.additionalProperties, known, name),
             { maxKeys: 3 },
           )
