@@ -125,7 +125,7 @@ export async function listBudgets(deps: BudgetDeps, userId: string): Promise<Bud
     );
     budgets.push(...(Responses[deps.table.name] ?? []).map(budgetOf));
   }
-  return budgets.filter((b) => userId in b.members).sort((a, b) => a.id.localeCompare(b.id));
+  return budgets.filter((b) => isMember(b, userId)).sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /**

@@ -2,6 +2,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#platform/clock.js';
 import { NotFoundError } from '#platform/errors.js';
 import type { Micro } from '#platform/money.js';
+import { hasKey, own, record } from '#platform/records.js';
 import type { Table } from '#platform/table.js';
 import { DEFAULT_PRICES, type PhaseDefinition } from './phases.js';
 
@@ -19,8 +20,11 @@ export async function getPriceList(table: Table): Promise<PriceList> {
       ConsistentRead: true,
     }),
   );
-  const prices: PriceList = { ...DEFAULT_PRICES };
-  for (const item of Items) prices[String(item.component)] = BigInt(item.price as bigint);
+  const prices = record(Object.entries(DEFAULT_PRICES));
+  for (const item of Items) {
+    // Only the components phases use: an item of any other name is not a price.
+    if (hasKey(prices, String(item.component))) prices[String(item.component)] = BigInt(item.price as bigint);
+  }
   return prices;
 }
 
@@ -31,7 +35,7 @@ export async function setPrice(
   by: string,
   clock: Clock,
 ): Promise<void> {
-  if (!(component in DEFAULT_PRICES)) throw new NotFoundError('component');
+  if (!hasKey(DEFAULT_PRICES, component)) throw new NotFoundError('component');
   await table.doc.send(
     new PutCommand({
       TableName: table.name,
@@ -49,4 +53,4 @@ export async function setPrice(
 
 /** A phase's cost under a price list: the sum of its components' prices. */
 export const phaseCost = (phase: PhaseDefinition, prices: PriceList): Micro =>
-  phase.components.reduce((sum, component) => sum + (prices[component] ?? 0n), 0n);
+  phase.components.reduce((sum, component) => sum + (own(prices, component) ?? 0n), 0n);

@@ -170,3 +170,17 @@ describe('Marketplace: tags, metadata and order categories named like prototype 
     expect(read.categories.constructor).toMatchObject({ spent: '60.00', utilisation: '75.0' });
   });
 });
+
+describe('Prices: component names', () => {
+  it('knows no component named like a prototype property (404), and lists none', async () => {
+    for (const component of ['constructor', 'toString', 'hasOwnProperty']) {
+      const response = await t.api('PUT', `/v1/prices/${component}`, {
+        key: t.adminKey,
+        body: { price: '1' },
+      });
+      expect(response.status, `${component}: ${JSON.stringify(response.body)}`).toBe(404);
+    }
+    const listed = (await t.api('GET', '/v1/prices', { key: t.adminKey })).body.items as Json[];
+    expect(listed.map((p) => p.component)).not.toContain('constructor');
+  });
+});
