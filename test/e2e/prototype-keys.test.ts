@@ -3,6 +3,7 @@ import { budgetSteps } from '../support/budgets.js';
 import type { Json } from '../support/http.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 import { idem, listingBody, marketplace } from './marketplace-support.js';
+import { EXAMPLE_QUERY, finished, researcher, submit, waitFor } from './workflows-support.js';
 
 /**
  * Names users choose (categories, tags, metadata) that are also names of JavaScript's object
@@ -182,5 +183,20 @@ describe('Prices: component names', () => {
     }
     const listed = (await t.api('GET', '/v1/prices', { key: t.adminKey })).body.items as Json[];
     expect(listed.map((p) => p.component)).not.toContain('constructor');
+  });
+});
+
+describe('Workflows: preference names', () => {
+  it('runs a workflow with preferences constructor, toString and hasOwnProperty, and refuses __proto__ (422)', async () => {
+    const who = await researcher(t, { grant: '500', total: '150' });
+    const preferences = { constructor: 'expert', toString: 'brief', hasOwnProperty: true };
+    const response = await submit(t, who, { prompt: EXAMPLE_QUERY, preferences });
+    expect(response.status, JSON.stringify(response.body)).toBe(202);
+    const done = await waitFor(t, who.key, response.body.id, finished);
+    expect(done).toMatchObject({ status: 'completed', preferences });
+
+    const proto = await submit(t, who, { prompt: EXAMPLE_QUERY, preferences: json('{"__proto__":"x"}') });
+    expect(proto.status, JSON.stringify(proto.body)).toBe(422);
+    expect(proto.body.errors.map((e: Json) => e.path)).toContain('body.preferences.__proto__');
   });
 });
