@@ -112,6 +112,16 @@ export function nextPeriod(grants: Grants | undefined, now: Date): Period {
   return { fromMs, untilMs: fromMs + SUBSCRIPTION_MS };
 }
 
+/** The part of a line's update that adds its grant. */
+interface GrantWrite {
+  sets: string[];
+  add: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+  condition?: string;
+  onConditionFailed?: Leg['onConditionFailed'];
+}
+
 /** The one grant a line adds, by the model it was bought under. */
 function grantUpdate(
   listing: Listing,
@@ -119,13 +129,7 @@ function grantUpdate(
   seen: Grants | undefined,
   now: Date,
   path: string,
-): Pick<Leg, 'onConditionFailed'> & {
-  sets: string[];
-  add: string;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-  condition?: string;
-} {
+): GrantWrite {
   switch (listing.pricingModel) {
     case 'one_time':
       // Owned for good unless a refund took the grant back.
