@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { defineRoute } from '#platform/http/route.js';
 import { amountSchema } from '#platform/money.js';
 import { pageQuerySchema, pageSchema } from '#platform/pagination.js';
-import { categorySlug, ftns, idOf, text, timestamp } from '#platform/schemas.js';
+import { categorySlug, ftns, idOf, keyedRecord, text, timestamp } from '#platform/schemas.js';
 import { MAX_ORDER_LINES } from '#shared/marketplace/catalogue.js';
 
 const budgetId = idOf('bud');
@@ -15,9 +15,10 @@ const categoryInput = z.strictObject({
   allocation: amountSchema,
   enforcement: z.enum(['soft', 'hard']).optional(),
 });
-const categoriesInput = z
-  .record(slug, categoryInput)
-  .refine((c) => Object.keys(c).length <= 50, 'at most 50 categories');
+const categoriesInput = keyedRecord(slug, categoryInput).refine(
+  (c) => Object.keys(c).length <= 50,
+  'at most 50 categories',
+);
 const thresholdsInput = z
   .array(percent)
   .min(1)

@@ -1,4 +1,5 @@
 import { formatFtns, formatPercent } from '#platform/money.js';
+import { own } from '#platform/records.js';
 import type { BudgetAlert } from '#shared/budgets/alerts.js';
 import { type Budget, remainingOf } from '#shared/budgets/budget.js';
 import type { Charge } from '#shared/budgets/charges.js';
@@ -24,8 +25,8 @@ export function budgetView(budget: Budget) {
     utilisation: formatPercent(budget.spent, budget.limit),
     categories: Object.fromEntries(
       slugs.map((slug) => {
-        const config = budget.categories[slug];
-        const spent = budget.categorySpent[slug] ?? 0n;
+        const config = own(budget.categories, slug);
+        const spent = own(budget.categorySpent, slug) ?? 0n;
         return [
           slug,
           {
@@ -38,7 +39,7 @@ export function budgetView(budget: Budget) {
       }),
     ),
     members: Object.entries(budget.members).map(([userId, { cap }]) => {
-      const spent = budget.memberSpent[userId] ?? 0n;
+      const spent = own(budget.memberSpent, userId) ?? 0n;
       return {
         userId,
         cap: cap === null ? null : formatFtns(cap),

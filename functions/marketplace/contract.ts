@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { defineRoute } from '#platform/http/route.js';
 import { MAX_AMOUNT, MICRO_PER_FTNS, parseFtns } from '#platform/money.js';
 import { pageQuerySchema, pageSchema } from '#platform/pagination.js';
-import { ftns, idOf, text, timestamp } from '#platform/schemas.js';
+import { ftns, idOf, keyedRecord, text, timestamp } from '#platform/schemas.js';
 import {
   LISTING_STATUSES,
   LISTING_TYPES,
@@ -145,9 +145,11 @@ export const entitlementSchema = z
     type: z.enum(LISTING_TYPES),
     title: z.string(),
     pricingModel: z.enum(PRICING_MODELS),
-    status: z.enum(['active', 'revoked', 'expired']),
+    status: z.enum(['active', 'pending', 'revoked', 'expired']).meta({
+      description: 'active while any unrefunded grant is valid; pending: the paid period starts later',
+    }),
     uses: z.number().int().meta({ description: 'Pay-per-use: uses bought and not refunded' }),
-    validUntil: timestamp.nullable().meta({ description: 'Subscriptions: when the paid period ends' }),
+    validUntil: timestamp.nullable().meta({ description: 'Subscriptions: when the last paid period ends' }),
     lastOrderId: z.string(),
     acquiredAt: timestamp,
     updatedAt: timestamp,
@@ -252,15 +254,17 @@ export const updateListingRoute = defineRoute({
       tags: tags.optional(),
       price: priceSchema.optional(),
       pricingModel: z.enum(PRICING_MODELS).optional(),
-      metadata: z
-        .record(z.string(), z.unknown())
+      metadata: keyedRecord(z.string(), z.unknown())
         .optional()
         .meta({ description: "Replaces the metadata; checked against the listing's type" }),
       qualityGrade: z.enum(QUALITY_GRADES).optional(),
       status: z.enum(LISTING_STATUSES).optional(),
     })
     .refine((body) => Object.keys(body).length > 0, 'must change at least one field'),
-  responses: { 200: { description: 'The listing', schema: listingSchema } },
+  responses: {
+    200: { description: 'The listing', schema: listingSchema },
+    409: { description: 'pricing_model_locked: the listing has buyers; retire it and list a new one' },
+  },
 });
 
 export const myListingsRoute = defineRoute({

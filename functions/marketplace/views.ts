@@ -13,7 +13,14 @@ export function averageRating(sum: number, count: number): string | null {
   return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
 }
 
-export const listingView = ({ price, ratingCount, ratingSum, version: _version, ...rest }: Listing) => ({
+export const listingView = ({
+  price,
+  ratingCount,
+  ratingSum,
+  version: _version,
+  firstSoldAt: _firstSoldAt,
+  ...rest
+}: Listing) => ({
   ...rest,
   price: formatFtns(price),
   rating: { count: ratingCount, sum: ratingSum, average: averageRating(ratingSum, ratingCount) },

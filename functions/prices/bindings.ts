@@ -2,6 +2,7 @@ import { systemClock } from '#platform/clock.js';
 import { bind } from '#platform/http/http-function.js';
 import { formatFtns } from '#platform/money.js';
 import { pageInMemory } from '#platform/pagination.js';
+import { own } from '#platform/records.js';
 import { table } from '#platform/table.js';
 import { PHASES } from '#shared/prices/phases.js';
 import { getPriceList, type PriceList, setPrice } from '#shared/prices/price-list.js';
@@ -11,7 +12,7 @@ const priceView = (component: string, prices: PriceList) => {
   const phase = PHASES.find((p) => p.components.includes(component));
   return {
     component,
-    price: formatFtns(prices[component] ?? 0n),
+    price: formatFtns(own(prices, component) ?? 0n),
     phase: phase?.id ?? '',
     category: phase?.category ?? '',
   };

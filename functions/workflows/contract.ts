@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { defineRoute } from '#platform/http/route.js';
 import { amountSchema } from '#platform/money.js';
 import { pageQuerySchema, pageSchema } from '#platform/pagination.js';
-import { ftns, idOf, text, timestamp } from '#platform/schemas.js';
+import { ftns, idOf, keyedRecord, text, timestamp } from '#platform/schemas.js';
 import { MAX_PROMPT_CHARS } from '#shared/workflows/safety.js';
 
 const workflowId = idOf('wf');
@@ -135,11 +135,10 @@ export const submitWorkflowRoute = defineRoute({
     prompt: z.string().meta({
       description: `1 to ${MAX_PROMPT_CHARS} characters, no control characters, passing the safety screen`,
     }),
-    preferences: z
-      .record(
-        z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be a name'),
-        z.union([text(500), z.number(), z.boolean()]),
-      )
+    preferences: keyedRecord(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be a name'),
+      z.union([text(500), z.number(), z.boolean()]),
+    )
       .refine((p) => Object.keys(p).length <= 20, 'at most 20 preferences')
       .optional(),
     budgetId: idOf('bud'),

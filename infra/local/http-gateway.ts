@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { own, record } from '#platform/records.js';
 import type { HttpRoute } from '../manifest.js';
 import { rateLimiter, type Throttling } from './rate-limiter.js';
 
@@ -82,9 +83,12 @@ function toEvent(
     if (value !== undefined && name !== 'cookie')
       headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams)
-    query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  // Parameter names are the client's: `?constructor=1` is a parameter, not Object's constructor.
+  const query = record<string>();
+  for (const [name, value] of url.searchParams) {
+    const before = own(query, name);
+    query[name] = before === undefined ? value : `${before},${value}`;
+  }
   const now = new Date();
   return {
     version: '2.0',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { own } from '#platform/records.js';
 import {
   type Budget,
   budgetKey,
@@ -55,15 +56,15 @@ export function budgetItem(budget: Budget): Record<string, unknown> {
   };
   const slugs = new Set([...Object.keys(budget.categories), ...Object.keys(budget.categorySpent)]);
   for (const slug of slugs) {
-    const spent = budget.categorySpent[slug] ?? 0n;
-    const category = budget.categories[slug];
+    const spent = own(budget.categorySpent, slug) ?? 0n;
+    const category = own(budget.categories, slug);
     item[categorySpentAttr(slug)] = spent;
     item[categoryRoomAttr(slug)] =
       (category?.enforcement === 'hard' ? category.allocation : UNBOUNDED) - spent;
   }
   for (const [userId, spent] of Object.entries(budget.memberSpent)) item[memberSpentAttr(userId)] = spent;
   for (const [userId, member] of Object.entries(budget.members)) {
-    const spent = budget.memberSpent[userId] ?? 0n;
+    const spent = own(budget.memberSpent, userId) ?? 0n;
     item[memberSpentAttr(userId)] = spent;
     item[memberRoomAttr(userId)] = (member.cap ?? UNBOUNDED) - spent;
   }

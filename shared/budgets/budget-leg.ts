@@ -1,4 +1,5 @@
 import type { Micro } from '#platform/money.js';
+import { own } from '#platform/records.js';
 import type { TransactItem } from '#platform/transaction.js';
 import {
   budgetKey,
@@ -72,8 +73,8 @@ export function budgetChargeLeg(
   const { from } = plan;
   const { '#member': _unused, ...rest } = names;
   const informedNames: Record<string, string> = { ...rest, '#limit': 'limit' };
-  const category = from.categories[input.category];
-  const cap = from.members[input.memberId]?.cap ?? null;
+  const category = own(from.categories, input.category);
+  const cap = own(from.members, input.memberId)?.cap ?? null;
   const values: Record<string, unknown> = {
     ':v': from.version,
     ':one': 1n,
@@ -113,8 +114,8 @@ export function budgetChargeLeg(
   if (plan.reset) {
     // A new period: every other category and member starts again from zero.
     resetOthers(from.categorySpent, input.category, (slug, i) => {
-      const allocation =
-        from.categories[slug]?.enforcement === 'hard' ? from.categories[slug].allocation : UNBOUNDED;
+      const config = own(from.categories, slug);
+      const allocation = config?.enforcement === 'hard' ? config.allocation : UNBOUNDED;
       sets.push(`#rcs${i} = :zero`, `#rcr${i} = :rcr${i}`);
       Object.assign(informedNames, {
         [`#rcs${i}`]: categorySpentAttr(slug),
@@ -128,7 +129,7 @@ export function budgetChargeLeg(
         [`#rms${i}`]: memberSpentAttr(userId),
         [`#rmr${i}`]: memberRoomAttr(userId),
       });
-      values[`:rmr${i}`] = from.members[userId]?.cap ?? UNBOUNDED;
+      values[`:rmr${i}`] = own(from.members, userId)?.cap ?? UNBOUNDED;
     });
     values[':zero'] = 0n;
   }

@@ -1,4 +1,5 @@
 import type { Micro } from '#platform/money.js';
+import { hasKey, type Keyed, mapValues, record } from '#platform/records.js';
 
 /**
  * A budget caps what its members may spend. It is one item: configuration plus the running
@@ -29,11 +30,12 @@ export interface Budget {
   autoExpand: { enabled: boolean; maxExpansion: Micro };
   alertThresholds: number[];
   suspendAtPercent: number | null;
-  categories: Record<string, CategoryConfig>;
+  /** Keyed by names users chose: prototype-free records, read with `own` (#platform/records.js). */
+  categories: Keyed<CategoryConfig>;
   /** Spent per category slug, including slugs without an allocation. */
-  categorySpent: Record<string, Micro>;
-  members: Record<string, { cap: Micro | null }>;
-  memberSpent: Record<string, Micro>;
+  categorySpent: Keyed<Micro>;
+  members: Keyed<{ cap: Micro | null }>;
+  memberSpent: Keyed<Micro>;
   /** Incremented by every write: the condition of writes planned from a read. */
   version: bigint;
   createdAt: string;
@@ -60,17 +62,17 @@ export const periodKeyOf = (period: Period, at: Date): string =>
 export const remainingOf = (budget: Pick<Budget, 'limit' | 'spent' | 'reserved'>): Micro =>
   budget.limit - budget.spent - budget.reserved;
 
-export const isMember = (budget: Budget, userId: string): boolean => userId in budget.members;
+export const isMember = (budget: Budget, userId: string): boolean => hasKey(budget.members, userId);
 
 const micro = (value: unknown): Micro =>
   value === undefined || value === null ? 0n : BigInt(value as bigint);
 
 function prefixed(item: Record<string, unknown>, prefix: string): Record<string, Micro> {
-  const found: Record<string, Micro> = {};
-  for (const [name, value] of Object.entries(item)) {
-    if (name.startsWith(prefix)) found[name.slice(prefix.length)] = micro(value);
-  }
-  return found;
+  return record(
+    Object.entries(item)
+      .filter(([name]) => name.startsWith(prefix))
+      .map(([name, value]) => [name.slice(prefix.length), micro(value)] as const),
+  );
 }
 
 export function budgetOf(item: Record<string, unknown>): Budget {
@@ -96,19 +98,14 @@ export function budgetOf(item: Record<string, unknown>): Budget {
       item.suspendAtPercent === undefined || item.suspendAtPercent === null
         ? null
         : Number(item.suspendAtPercent),
-    categories: Object.fromEntries(
-      Object.entries(categories).map(([slug, c]) => [
-        slug,
-        { allocation: micro(c.allocation), enforcement: c.enforcement },
-      ]),
-    ),
+    categories: mapValues(categories, (c) => ({
+      allocation: micro(c.allocation),
+      enforcement: c.enforcement,
+    })),
     categorySpent: prefixed(item, 'categorySpent#'),
-    members: Object.fromEntries(
-      Object.entries(members).map(([id, m]) => [
-        id,
-        { cap: m.cap === undefined || m.cap === null ? null : micro(m.cap) },
-      ]),
-    ),
+    members: mapValues(members, (m) => ({
+      cap: m.cap === undefined || m.cap === null ? null : micro(m.cap),
+    })),
     memberSpent: prefixed(item, 'memberSpent#'),
     version: micro(item.version),
     createdAt: String(item.createdAt),

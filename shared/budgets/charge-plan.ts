@@ -1,4 +1,5 @@
 import { formatFtns, type Micro } from '#platform/money.js';
+import { hasKey, own } from '#platform/records.js';
 import { type Budget, periodKeyOf, remainingOf } from './budget.js';
 import {
   BudgetClosedError,
@@ -53,7 +54,7 @@ export const alertLevels = (budget: Pick<Budget, 'alertThresholds' | 'suspendAtP
 
 export function planCharge(input: BudgetChargeInput, budget: Budget | undefined, now: Date): ChargePlan {
   if (!budget) return { kind: 'fast', periodKey: 'unknown' };
-  if (!(input.memberId in budget.members)) throw new BudgetNotFoundError();
+  if (!hasKey(budget.members, input.memberId)) throw new BudgetNotFoundError();
   if (budget.status === 'closed') throw new BudgetClosedError();
   if (budget.status === 'suspended') throw new BudgetSuspendedError();
 
@@ -61,18 +62,18 @@ export function planCharge(input: BudgetChargeInput, budget: Budget | undefined,
   const reset = periodKey !== budget.periodKey;
   const spentBefore = reset ? 0n : budget.spent;
   const limitBefore = reset ? budget.total : budget.limit;
-  const categorySpentBefore = reset ? 0n : (budget.categorySpent[input.category] ?? 0n);
-  const memberSpentBefore = reset ? 0n : (budget.memberSpent[input.memberId] ?? 0n);
+  const categorySpentBefore = reset ? 0n : (own(budget.categorySpent, input.category) ?? 0n);
+  const memberSpentBefore = reset ? 0n : (own(budget.memberSpent, input.memberId) ?? 0n);
   const { amount } = input;
 
-  const cap = budget.members[input.memberId]?.cap ?? null;
+  const cap = own(budget.members, input.memberId)?.cap ?? null;
   if (cap !== null && memberSpentBefore + amount > cap) {
     throw new BudgetExceededError(
       `This charge would take the member past their cap of ${formatFtns(cap)} FTNS`,
       memberSpentBefore + amount - cap,
     );
   }
-  const category = budget.categories[input.category];
+  const category = own(budget.categories, input.category);
   if (category?.enforcement === 'hard' && categorySpentBefore + amount > category.allocation) {
     throw new BudgetExceededError(
       `This charge would take ${input.category} past its allocation of ${formatFtns(category.allocation)} FTNS`,

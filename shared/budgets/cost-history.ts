@@ -1,6 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '#platform/batch-get.js';
 import type { Micro } from '#platform/money.js';
+import { record } from '#platform/records.js';
 import type { Table } from '#platform/table.js';
 
 /**
@@ -40,8 +41,9 @@ export interface Correction {
 }
 
 export async function corrections(table: Table, categories: string[]): Promise<Record<string, Correction>> {
-  const result: Record<string, Correction> = {};
-  for (const category of categories) result[category] = { factorPpm: 1_000_000n, samples: 0 };
+  const result = record<Correction>(
+    categories.map((category) => [category, { factorPpm: 1_000_000n, samples: 0 }]),
+  );
   if (categories.length === 0) return result;
   const keys = categories.map(historyKey);
   const read = await batchGet(table, keys);

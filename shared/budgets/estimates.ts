@@ -1,5 +1,6 @@
 import type { Principal } from '#platform/http/principal.js';
 import { applyRatePpm, type Micro } from '#platform/money.js';
+import { own, record } from '#platform/records.js';
 import { getAccount } from '#shared/ledger/reads.js';
 import { PHASES } from '#shared/prices/phases.js';
 import { getPriceList, phaseCost } from '#shared/prices/price-list.js';
@@ -57,20 +58,20 @@ export async function estimate(
     byCategory.set(category, (byCategory.get(category) ?? 0n) + amount);
   if (request.workflow) {
     for (const phase of PHASES) {
-      const factor = history[phase.category]?.factorPpm ?? 1_000_000n;
+      const factor = own(history, phase.category)?.factorPpm ?? 1_000_000n;
       add(phase.category, applyRatePpm(phaseCost(phase, prices), factor));
     }
   }
   for (const line of request.lines) add(line.category, line.amount);
 
-  const categories: Record<string, CategoryEstimate> = {};
+  const categories = record<CategoryEstimate>();
   for (const [category, amount] of byCategory) {
-    const config = budget.categories[category];
-    const spent = budget.categorySpent[category] ?? 0n;
+    const config = own(budget.categories, category);
+    const spent = own(budget.categorySpent, category) ?? 0n;
     const room = config?.enforcement === 'hard' ? config.allocation - spent : null;
     categories[category] = {
       estimate: amount,
-      correction: history[category] ?? { factorPpm: 1_000_000n, samples: 0 },
+      correction: own(history, category) ?? { factorPpm: 1_000_000n, samples: 0 },
       allocation: config?.allocation ?? null,
       room,
       covered: room === null || amount <= room,

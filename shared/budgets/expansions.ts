@@ -8,7 +8,7 @@ import type { Page } from '#platform/pagination.js';
 import { queryPage } from '#platform/query-page.js';
 import { Transaction } from '#platform/transaction.js';
 import { recordAlert, thresholdAlert } from './alerts.js';
-import { budgetKey } from './budget.js';
+import { budgetKey, isMember } from './budget.js';
 import type { BudgetDeps } from './budget-deps.js';
 import { changeBudget, getBudget } from './manage.js';
 
@@ -56,7 +56,7 @@ export async function requestExpansion(
   idempotency?: Idempotency<ExpansionRequest>,
 ): Promise<ExpansionRequest> {
   const budget = await getBudget(deps, budgetId, principal);
-  if (!(principal.userId in budget.members))
+  if (!isMember(budget, principal.userId))
     throw new ForbiddenError('Only members may ask to expand a budget');
   const now = deps.clock.now();
   const request: ExpansionRequest = {

@@ -7,6 +7,7 @@ import { newId } from '#platform/ids.js';
 import type { Micro } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
 import { queryPage } from '#platform/query-page.js';
+import { mapValues, record, withKey, withoutKey } from '#platform/records.js';
 import { Transaction } from '#platform/transaction.js';
 import { requireUser } from '#shared/ledger/ledger.js';
 import {
@@ -14,6 +15,7 @@ import {
   budgetKey,
   budgetOf,
   type CategoryConfig,
+  isMember,
   membershipKey,
   type Period,
   periodKeyOf,
@@ -38,6 +40,9 @@ export interface NewBudget {
   suspendAtPercent?: number;
 }
 
+const categoriesOf = (input: NonNullable<NewBudget['categories']>): Budget['categories'] =>
+  mapValues(input, (c) => ({ allocation: c.allocation, enforcement: c.enforcement ?? 'soft' }));
+
 export async function createBudget(
   deps: BudgetDeps,
   input: NewBudget,
@@ -45,8 +50,10 @@ export async function createBudget(
 ): Promise<Budget> {
   const now = deps.clock.now();
   const period = input.period ?? 'none';
-  const members: Budget['members'] = { [input.ownerId]: { cap: null } };
-  for (const member of input.members ?? []) members[member.userId] = { cap: member.cap ?? null };
+  const members = record<{ cap: Micro | null }>([
+    [input.ownerId, { cap: null }],
+    ...(input.members ?? []).map((member) => [member.userId, { cap: member.cap ?? null }] as const),
+  ]);
   if (Object.keys(members).length > MAX_MEMBERS) {
     throw new ValidationError([{ path: 'body.members', message: `at most ${MAX_MEMBERS} members` }]);
   }
@@ -64,15 +71,10 @@ export async function createBudget(
     autoExpand: input.autoExpand ?? { enabled: false, maxExpansion: 0n },
     alertThresholds: [...(input.alertThresholds ?? DEFAULT_THRESHOLDS)].sort((a, b) => a - b),
     suspendAtPercent: input.suspendAtPercent ?? null,
-    categories: Object.fromEntries(
-      Object.entries(input.categories ?? {}).map(([slug, c]) => [
-        slug,
-        { allocation: c.allocation, enforcement: c.enforcement ?? 'soft' },
-      ]),
-    ),
-    categorySpent: {},
+    categories: categoriesOf(input.categories ?? record()),
+    categorySpent: record(),
     members,
-    memberSpent: {},
+    memberSpent: record(),
     version: 1n,
     createdAt: now.toISOString(),
   };
@@ -103,7 +105,7 @@ async function readBudget(deps: BudgetDeps, budgetId: string): Promise<Budget | 
 /** A budget its members (and admins) may read; to anyone else it does not exist. */
 export async function getBudget(deps: BudgetDeps, budgetId: string, principal: Principal): Promise<Budget> {
   const budget = await readBudget(deps, budgetId);
-  if (!budget || (principal.role !== 'admin' && !(principal.userId in budget.members)))
+  if (!budget || (principal.role !== 'admin' && !isMember(budget, principal.userId)))
     throw new BudgetNotFoundError();
   return budget;
 }
@@ -131,7 +133,7 @@ export async function listBudgets(
     return item ? [budgetOf(item)] : [];
   });
   // The budget's own members decide, whatever the membership items say.
-  return { items: budgets.filter((b) => userId in b.members), nextCursor: memberships.nextCursor };
+  return { items: budgets.filter((b) => isMember(b, userId)), nextCursor: memberships.nextCursor };
 }
 
 /**
@@ -182,7 +184,7 @@ export function setMember(
   cap: Micro | null,
 ) {
   return changeBudget(deps, budgetId, principal, (budget, tx) => {
-    if (!(userId in budget.members)) {
+    if (!isMember(budget, userId)) {
       if (Object.keys(budget.members).length >= MAX_MEMBERS) {
         throw new ValidationError([
           { path: 'params.userId', message: `a budget has at most ${MAX_MEMBERS} members` },
@@ -191,7 +193,7 @@ export function setMember(
       requireUser(tx, deps, userId, 'params.userId');
       tx.add({ Put: { TableName: deps.table.name, Item: { ...membershipKey(userId, budgetId), budgetId } } });
     }
-    return { ...budget, members: { ...budget.members, [userId]: { cap } } };
+    return { ...budget, members: withKey(budget.members, userId, { cap }) };
   });
 }
 
@@ -200,10 +202,9 @@ export function removeMember(deps: BudgetDeps, budgetId: string, principal: Prin
     if (userId === budget.ownerId) {
       throw new ValidationError([{ path: 'params.userId', message: 'the owner is always a member' }]);
     }
-    if (!(userId in budget.members)) throw new BudgetNotFoundError();
+    if (!isMember(budget, userId)) throw new BudgetNotFoundError();
     tx.add({ Delete: { TableName: deps.table.name, Key: membershipKey(userId, budgetId) } });
-    const { [userId]: _removed, ...members } = budget.members;
-    return { ...budget, members };
+    return { ...budget, members: withoutKey(budget.members, userId) };
   });
 }
 
@@ -232,14 +233,7 @@ export function updateBudget(
       total,
       // Expansions stay on top of the new total.
       limit: budget.limit + (total - budget.total),
-      categories: changes.categories
-        ? Object.fromEntries(
-            Object.entries(changes.categories).map(([slug, c]) => [
-              slug,
-              { allocation: c.allocation, enforcement: c.enforcement ?? 'soft' },
-            ]),
-          )
-        : budget.categories,
+      categories: changes.categories ? categoriesOf(changes.categories) : budget.categories,
       alertThresholds: changes.alertThresholds
         ? [...changes.alertThresholds].sort((a, b) => a - b)
         : budget.alertThresholds,

@@ -1,6 +1,6 @@
 import type { Micro } from '#platform/money.js';
 import type { TransactItem } from '#platform/transaction.js';
-import { budgetKey, budgetOf } from './budget.js';
+import { budgetKey, budgetOf, isMember } from './budget.js';
 import {
   BudgetClosedError,
   BudgetExceededError,
@@ -39,7 +39,7 @@ export function reservationRefusal(
 ): Error {
   if (!item) return new BudgetNotFoundError();
   const budget = budgetOf(item);
-  if (!(memberId in budget.members)) return new BudgetNotFoundError();
+  if (!isMember(budget, memberId)) return new BudgetNotFoundError();
   if (budget.status === 'closed') return new BudgetClosedError();
   if (budget.status === 'suspended') return new BudgetSuspendedError();
   const remaining = budget.limit - budget.spent - budget.reserved;

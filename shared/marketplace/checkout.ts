@@ -9,13 +9,7 @@ import { MAX_TRANSACTION_ITEMS, type Transaction } from '#platform/transaction.j
 import { chargeRecordPut, commitWithBudget } from '#shared/budgets/charges.js';
 import { Posting } from '#shared/ledger/posting.js';
 import { MAX_ORDER_LINES } from './catalogue.js';
-import {
-  entitlementKey,
-  ownsForGood,
-  purchaseLeg,
-  type StoredEntitlement,
-  storedEntitlementOf,
-} from './entitlement.js';
+import { entitlementKey, type Grants, grantsOf, ownsForGood, purchaseLeg } from './entitlement.js';
 import {
   AlreadyOwnedError,
   ListingUnavailableError,
@@ -59,7 +53,7 @@ const sum = (values: Micro[]): Micro => values.reduce((a, b) => a + b, 0n);
 
 interface Checked {
   listing: Listing;
-  seen: StoredEntitlement | undefined;
+  seen: Grants | undefined;
   path: string;
 }
 
@@ -86,7 +80,7 @@ function checkListing(
   if (!listing || !canSee(listing, input.buyer)) throw new UnknownListingError(path);
   if (listing.sellerId === input.buyer.userId) throw new OwnListingError(path);
   if (listing.status !== 'active') throw new ListingUnavailableError(path, listing.status);
-  const seen = entitlement && storedEntitlementOf(entitlement);
+  const seen = entitlement && grantsOf(entitlement);
   if (listing.pricingModel === 'one_time' && ownsForGood(seen)) throw new AlreadyOwnedError(path);
   return { listing, seen, path };
 }
@@ -105,23 +99,33 @@ export function priceLine(listing: Listing, feePpm: bigint): OrderLine {
   };
 }
 
-/** Each listing is checked in the transaction itself: still active, at the price it was read at. */
-function listingCheck(tx: Transaction, tableName: string, { listing, path }: Checked): void {
-  tx.add(
-    {
-      ConditionCheck: {
-        TableName: tableName,
-        Key: listingKey(listing.id),
-        ConditionExpression: '#status = :active AND price = :price AND pricingModel = :model',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':active': 'active',
-          ':price': listing.price,
-          ':model': listing.pricingModel,
-        },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
+/**
+ * Each listing is checked in the transaction itself: still active, at the price and model it was
+ * read at. Its first sale also marks it sold (same item, same condition): the model is fixed from then on.
+ */
+function listingCheck(tx: Transaction, tableName: string, { listing, path }: Checked, now: Date): void {
+  const check = {
+    TableName: tableName,
+    Key: listingKey(listing.id),
+    ConditionExpression: '#status = :active AND price = :price AND pricingModel = :model',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':active': 'active',
+      ':price': listing.price,
+      ':model': listing.pricingModel,
     },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+  tx.add(
+    listing.firstSoldAt
+      ? { ConditionCheck: check }
+      : {
+          Update: {
+            ...check,
+            UpdateExpression: 'SET firstSoldAt = if_not_exists(firstSoldAt, :now)',
+            ExpressionAttributeValues: { ...check.ExpressionAttributeValues, ':now': now.toISOString() },
+          },
+        },
     (existing) =>
       existing?.status !== 'active'
         ? new ListingUnavailableError(path, String(existing?.status ?? 'gone'))
@@ -178,7 +182,7 @@ export async function checkout(
         fee,
         createdAt: now.toISOString(),
       };
-      for (const line of checked) listingCheck(tx, tableName, line);
+      for (const line of checked) listingCheck(tx, tableName, line, now);
       for (const { listing, seen, path } of checked) {
         const leg = purchaseLeg(tableName, { buyerId, listing, orderId, seen, path }, now);
         tx.add(leg.item, leg.onConditionFailed);

@@ -114,6 +114,18 @@ export class ListingRetiredError extends ConflictError {
   }
 }
 
+/** Buyers bought under the listing's model: another model is another listing (see docs/marketplace.md). */
+export class PricingModelLockedError extends AppError {
+  constructor() {
+    super(
+      409,
+      'pricing_model_locked',
+      'The listing has buyers: its pricing model is fixed. Retire it and list a new one',
+      [{ path: 'body.pricingModel', message: 'cannot change once the listing has sold' }],
+    );
+  }
+}
+
 export class ListingSuspendedError extends ConflictError {
   constructor() {
     super('listing_suspended', 'The listing is suspended: only an admin can lift the suspension');

@@ -27,6 +27,8 @@ export interface Listing {
   ratingSum: number;
   /** Incremented by every write: the condition of writes planned from a read. */
   version: number;
+  /** Set by the first checkout of the listing: from then on its pricing model is fixed. */
+  firstSoldAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -102,6 +104,7 @@ export function listingItem(listing: Listing): Record<string, unknown> {
     ...listingKey(listing.id),
     type: 'listing',
     ...attributes(listing),
+    ...(listing.firstSoldAt ? { firstSoldAt: listing.firstSoldAt } : {}),
     gsi1pk: sellerPartition(listing.sellerId),
     gsi1sk: `${listing.createdAt}#${listing.id}`,
   };
@@ -143,6 +146,7 @@ export function listingOf(item: Record<string, unknown>): Listing {
     ratingCount: num(item.ratingCount),
     ratingSum: num(item.ratingSum),
     version: num(item.version),
+    firstSoldAt: item.firstSoldAt === undefined ? null : String(item.firstSoldAt),
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
   };
@@ -167,7 +171,11 @@ export function listingWrites(tableName: string, before: Listing | undefined, af
           TableName: tableName,
           Item: listingItem(after),
           ...(before
-            ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
+            ? {
+                // A checkout marks the first sale without a new version: a write planned before it fails too.
+                ConditionExpression: `version = :v${before.firstSoldAt ? '' : ' AND attribute_not_exists(firstSoldAt)'}`,
+                ExpressionAttributeValues: { ':v': before.version },
+              }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         },
       },

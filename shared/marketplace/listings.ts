@@ -23,6 +23,7 @@ import {
   ListingNotFoundError,
   ListingRetiredError,
   ListingSuspendedError,
+  PricingModelLockedError,
 } from './errors.js';
 import {
   type Listing,
@@ -135,6 +136,7 @@ export async function createListing(
     ratingCount: 0,
     ratingSum: 0,
     version: 1,
+    firstSoldAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -185,6 +187,12 @@ function applyChange(listing: Listing, actor: Actor, change: ListingChange, now:
     if (listing.status === 'suspended' && !isAdmin(actor)) throw new ListingSuspendedError();
   }
   if (change.qualityGrade !== undefined) checkGrade(actor, listing.qualityGrade, change.qualityGrade);
+  if (
+    change.pricingModel !== undefined &&
+    change.pricingModel !== listing.pricingModel &&
+    listing.firstSoldAt
+  )
+    throw new PricingModelLockedError();
   const next: Listing = {
     ...listing,
     ...(change.title !== undefined ? { title: change.title } : {}),

@@ -127,7 +127,12 @@ async function commitRefund(
     tx.add(
       refundLeg(
         tableName,
-        { buyerId: order.buyerId, listingId: line.listingId, pricingModel: line.pricingModel },
+        {
+          buyerId: order.buyerId,
+          listingId: line.listingId,
+          orderId: order.id,
+          pricingModel: line.pricingModel,
+        },
         now,
       ),
     );

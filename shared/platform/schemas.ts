@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { record } from './records.js';
 
 /** Shared request and response building blocks. */
 export const idOf = (prefix: string) =>
@@ -19,3 +20,20 @@ export const timestamp = z.iso.datetime();
 export const categorySlug = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a slug such as model_inference');
+
+/**
+ * `z.record` for keys users choose: the parsed record has no prototype (see records.ts), and a
+ * key `__proto__` is a 422 naming it, where `z.record` would drop it silently (neither zod nor
+ * DynamoDB's marshalling can keep such a key).
+ */
+export const keyedRecord = <K extends z.ZodType<string, string>, V extends z.ZodType>(key: K, value: V) =>
+  z
+    .preprocess(
+      (input, ctx) => {
+        if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__'))
+          ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is a reserved name', input });
+        return input;
+      },
+      z.record(key, value),
+    )
+    .transform((parsed) => record(Object.entries(parsed) as [string, z.output<V>][]));

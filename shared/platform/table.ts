@@ -19,7 +19,8 @@ const wrapNumbers = (value: string): number | bigint =>
 export function documentClient(client = dynamoClient()): DynamoDBDocumentClient {
   // A fresh options object each time: the document client sets its own flags on the one it is given.
   return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
+    // A map with a key named `constructor` (a budget category) is a map too, not a class instance.
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
     unmarshallOptions: { wrapNumbers },
   });
 }

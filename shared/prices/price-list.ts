@@ -3,6 +3,7 @@ import type { Clock } from '#platform/clock.js';
 import { NotFoundError } from '#platform/errors.js';
 import type { Micro } from '#platform/money.js';
 import { queryAll } from '#platform/query-page.js';
+import { hasKey, own, record } from '#platform/records.js';
 import type { Table } from '#platform/table.js';
 import { DEFAULT_PRICES, type PhaseDefinition } from './phases.js';
 
@@ -17,8 +18,11 @@ export async function getPriceList(table: Table): Promise<PriceList> {
     { partitionKeyName: 'pk', partitionKey: PARTITION, consistent: true },
     (item) => item,
   );
-  const prices: PriceList = { ...DEFAULT_PRICES };
-  for (const item of items) prices[String(item.component)] = BigInt(item.price as bigint);
+  const prices = record(Object.entries(DEFAULT_PRICES));
+  for (const item of items) {
+    // Only the components phases use: an item of any other name is not a price.
+    if (hasKey(prices, String(item.component))) prices[String(item.component)] = BigInt(item.price as bigint);
+  }
   return prices;
 }
 
@@ -29,7 +33,7 @@ export async function setPrice(
   by: string,
   clock: Clock,
 ): Promise<void> {
-  if (!(component in DEFAULT_PRICES)) throw new NotFoundError('component');
+  if (!hasKey(DEFAULT_PRICES, component)) throw new NotFoundError('component');
   await table.doc.send(
     new PutCommand({
       TableName: table.name,
@@ -47,4 +51,4 @@ export async function setPrice(
 
 /** A phase's cost under a price list: the sum of its components' prices. */
 export const phaseCost = (phase: PhaseDefinition, prices: PriceList): Micro =>
-  phase.components.reduce((sum, component) => sum + (prices[component] ?? 0n), 0n);
+  phase.components.reduce((sum, component) => sum + (own(prices, component) ?? 0n), 0n);

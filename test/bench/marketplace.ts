@@ -117,6 +117,7 @@ function syntheticListing(i: number, next: () => number, sellers: string[]): Lis
     ratingCount,
     ratingSum,
     version: 1,
+    firstSoldAt: null,
     createdAt,
     updatedAt: createdAt,
   };

@@ -46,6 +46,8 @@ async function world() {
       total: '5000',
       members: [{ userId: other.id }],
       autoExpand: { enabled: true, maxExpansion: '100' },
+      // Charges in a category named like a prototype property reach the budget's informed plan too.
+      categories: { constructor: { allocation: '100', enforcement: 'hard' } },
     },
   });
   const hold = await t.api('POST', '/v1/holds', {
@@ -91,7 +93,7 @@ async function world() {
       orderId: [order.body.id],
       workflowId: [workflow.body.id],
       phase: ['teacher', '1', 'settlement'],
-      category: ['model_inference', 'x'],
+      category: ['model_inference', 'x', 'constructor'],
     },
   };
 }

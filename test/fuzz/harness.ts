@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { HttpRoute } from '../../infra/manifest.js';
 import type { RouteSpec } from '../../shared/platform/http/route.js';
 import type { ApiResponse } from '../support/http.js';
-import { arbitraryFor, type JsonSchema, type KnownValues } from './arbitraries.js';
+import { arbitraryFor, type JsonSchema, type KnownValues, wellFormedFor } from './arbitraries.js';
 
 /** Every error answer is RFC 9457 problem+json with our fields. */
 const problemSchema = z.object({
@@ -53,6 +53,13 @@ function caseArbitrary(spec: RouteSpec, known: KnownValues): fc.Arbitrary<FuzzCa
     {
       weight: 6,
       arbitrary: arbitraryFor(jsonSchemaOf(spec.body), known).map((value) => ({
+        kind: 'json' as const,
+        value,
+      })),
+    },
+    {
+      weight: 4,
+      arbitrary: wellFormedFor(jsonSchemaOf(spec.body), known).map((value) => ({
         kind: 'json' as const,
         value,
       })),

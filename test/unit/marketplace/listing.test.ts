@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { averageRating } from '../../../functions/marketplace/views.js';
 import { priceLine } from '../../../shared/marketplace/checkout.js';
-import { statusOf, subscriptionEnd } from '../../../shared/marketplace/entitlement.js';
+import { type Grants, nextPeriod, statusOf } from '../../../shared/marketplace/entitlement.js';
 import {
   catalogueScope,
   type Listing,
@@ -28,6 +28,7 @@ const listing = (overrides: Partial<Listing> = {}): Listing => ({
   ratingCount: 0,
   ratingSum: 0,
   version: 1,
+  firstSoldAt: null,
   createdAt: '2025-01-01T00:00:00.000Z',
   updatedAt: '2025-01-01T00:00:00.000Z',
   ...overrides,
@@ -120,29 +121,33 @@ describe('Catalogue keys', () => {
 
 describe('Entitlements', () => {
   const now = new Date('2025-06-01T00:00:00Z');
-  it('derives the status: revoked, used up, expired or active', () => {
-    const base = { revoked: false, pricingModel: 'one_time' as const, uses: 0, validUntilMs: null };
-    expect(statusOf(base, now)).toBe('active');
-    expect(statusOf({ ...base, revoked: true }, now)).toBe('revoked');
-    expect(statusOf({ ...base, pricingModel: 'pay_per_use' }, now)).toBe('revoked');
-    expect(statusOf({ ...base, pricingModel: 'pay_per_use', uses: 2 }, now)).toBe('active');
-    expect(statusOf({ ...base, pricingModel: 'subscription', validUntilMs: now.getTime() }, now)).toBe(
-      'expired',
-    );
+  const day = 86_400_000;
+  const none: Grants = { oneTime: 0, free: 0, uses: 0, periods: new Map(), periodsVersion: null };
+  const period = (fromDays: number, untilDays: number) => ({
+    fromMs: now.getTime() + fromDays * day,
+    untilMs: now.getTime() + untilDays * day,
+  });
+  const subscribed = (...periods: { fromMs: number; untilMs: number }[]): Grants => ({
+    ...none,
+    periods: new Map(periods.map((p, i) => [`ord_${i}`, p])),
+    periodsVersion: periods.length,
   });
 
-  it('extends a running subscription from its end, a lapsed one from now', () => {
-    const day = 86_400_000;
-    const running = {
-      revoked: false,
-      pricingModel: 'subscription' as const,
-      uses: 0,
-      validUntilMs: now.getTime() + day,
-    };
-    expect(subscriptionEnd(running, now)).toBe(now.getTime() + 31 * day);
-    expect(subscriptionEnd({ ...running, validUntilMs: now.getTime() - day }, now)).toBe(
-      now.getTime() + 30 * day,
-    );
-    expect(subscriptionEnd(undefined, now)).toBe(now.getTime() + 30 * day);
+  it('is active while any grant is valid, pending before a paid period, expired after, revoked with none', () => {
+    expect(statusOf(none, now)).toBe('revoked');
+    expect(statusOf({ ...none, oneTime: 1 }, now)).toBe('active');
+    expect(statusOf({ ...none, free: 1 }, now)).toBe('active');
+    expect(statusOf({ ...none, uses: 2 }, now)).toBe('active');
+    expect(statusOf(subscribed(period(-1, 29)), now)).toBe('active');
+    expect(statusOf(subscribed(period(-30, 0)), now)).toBe('expired');
+    expect(statusOf(subscribed(period(1, 31)), now)).toBe('pending');
+    // A lapsed subscription does not hide a one-time purchase of the same listing.
+    expect(statusOf({ ...subscribed(period(-30, 0)), oneTime: 1 }, now)).toBe('active');
+  });
+
+  it('starts a new period at the end of the last paid one, or now when none runs', () => {
+    expect(nextPeriod(subscribed(period(-29, 1), period(1, 31)), now)).toEqual(period(31, 61));
+    expect(nextPeriod(subscribed(period(-31, -1)), now)).toEqual(period(0, 30));
+    expect(nextPeriod(undefined, now)).toEqual(period(0, 30));
   });
 });
