@@ -110,6 +110,7 @@ const tags = ['budgets'];
 export const createBudgetRoute = defineRoute({
   method: 'POST',
   path: '/v1/budgets',
+  operationId: 'createBudget',
   access: 'user',
   summary: 'Create a budget owned by the caller',
   tags,
@@ -133,6 +134,7 @@ export const createBudgetRoute = defineRoute({
 export const listBudgetsRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets',
+  operationId: 'listBudgets',
   access: 'user',
   summary: 'The budgets the caller owns or belongs to',
   tags,
@@ -142,6 +144,7 @@ export const listBudgetsRoute = defineRoute({
 export const getBudgetRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets/{budgetId}',
+  operationId: 'getBudget',
   access: 'user',
   summary: 'A budget (members and admins)',
   tags,
@@ -152,6 +155,7 @@ export const getBudgetRoute = defineRoute({
 export const updateBudgetRoute = defineRoute({
   method: 'PATCH',
   path: '/v1/budgets/{budgetId}',
+  operationId: 'updateBudget',
   access: 'user',
   summary: 'Change a budget (owner); `status: active` resumes a suspended one',
   tags,
@@ -171,6 +175,7 @@ export const updateBudgetRoute = defineRoute({
 export const closeBudgetRoute = defineRoute({
   method: 'DELETE',
   path: '/v1/budgets/{budgetId}',
+  operationId: 'closeBudget',
   access: 'user',
   summary: 'Close a budget (owner): no further charges',
   tags,
@@ -181,6 +186,7 @@ export const closeBudgetRoute = defineRoute({
 export const chargeRoute = defineRoute({
   method: 'POST',
   path: '/v1/budgets/{budgetId}/charges',
+  operationId: 'chargeBudget',
   access: 'user',
   summary: "Charge the caller's balance against the budget (members)",
   tags,
@@ -193,6 +199,7 @@ export const chargeRoute = defineRoute({
 export const listChargesRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets/{budgetId}/charges',
+  operationId: 'listCharges',
   access: 'user',
   summary: "The budget's charges, newest first (members)",
   tags,
@@ -204,6 +211,7 @@ export const listChargesRoute = defineRoute({
 export const putMemberRoute = defineRoute({
   method: 'PUT',
   path: '/v1/budgets/{budgetId}/members/{userId}',
+  operationId: 'setMember',
   access: 'user',
   summary: 'Add a member or change their cap (owner)',
   tags,
@@ -215,6 +223,7 @@ export const putMemberRoute = defineRoute({
 export const removeMemberRoute = defineRoute({
   method: 'DELETE',
   path: '/v1/budgets/{budgetId}/members/{userId}',
+  operationId: 'removeMember',
   access: 'user',
   summary: 'Remove a member (owner)',
   tags,
@@ -225,6 +234,7 @@ export const removeMemberRoute = defineRoute({
 export const listAlertsRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets/{budgetId}/alerts',
+  operationId: 'listAlerts',
   access: 'user',
   summary: 'Threshold alerts and expansions, oldest first (members)',
   tags,
@@ -235,6 +245,7 @@ export const listAlertsRoute = defineRoute({
 export const requestExpansionRoute = defineRoute({
   method: 'POST',
   path: '/v1/budgets/{budgetId}/expansions',
+  operationId: 'requestExpansion',
   access: 'user',
   summary: 'Ask for a larger limit (members); lapses after 30 minutes',
   tags,
@@ -247,6 +258,7 @@ export const requestExpansionRoute = defineRoute({
 export const listExpansionsRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets/{budgetId}/expansions',
+  operationId: 'listExpansions',
   access: 'user',
   summary: 'Expansion requests (members)',
   tags,
@@ -259,6 +271,7 @@ const decisionParams = z.object({ budgetId, expansionId: idOf('exp') });
 export const approveExpansionRoute = defineRoute({
   method: 'POST',
   path: '/v1/budgets/{budgetId}/expansions/{expansionId}/approve',
+  operationId: 'approveExpansion',
   access: 'user',
   summary: 'Approve a request: the limit rises by its amount (owner or admin)',
   tags,
@@ -269,6 +282,7 @@ export const approveExpansionRoute = defineRoute({
 export const denyExpansionRoute = defineRoute({
   method: 'POST',
   path: '/v1/budgets/{budgetId}/expansions/{expansionId}/deny',
+  operationId: 'denyExpansion',
   access: 'user',
   summary: 'Deny a request (owner or admin)',
   tags,
@@ -308,6 +322,7 @@ export const estimateSchema = z
 export const estimateRoute = defineRoute({
   method: 'POST',
   path: '/v1/estimates',
+  operationId: 'estimateCost',
   access: 'user',
   summary: 'The predicted cost of a workflow per category, and whether the budget and balance cover it',
   tags,

@@ -16,6 +16,7 @@ const secret = z.string().meta({ description: 'The API key: shown once, never ag
 export const createUser = defineRoute({
   method: 'POST',
   path: '/v1/users',
+  operationId: 'createUser',
   access: 'admin',
   summary: 'Create a user with a first API key',
   tags: ['identity'],
@@ -28,6 +29,7 @@ export const createUser = defineRoute({
 export const getMe = defineRoute({
   method: 'GET',
   path: '/v1/me',
+  operationId: 'getMe',
   access: 'user',
   summary: 'The caller',
   tags: ['identity'],
@@ -37,6 +39,7 @@ export const getMe = defineRoute({
 export const listMyKeys = defineRoute({
   method: 'GET',
   path: '/v1/me/keys',
+  operationId: 'listMyKeys',
   access: 'user',
   summary: "The caller's API keys (prefixes only)",
   tags: ['identity'],
@@ -46,6 +49,7 @@ export const listMyKeys = defineRoute({
 export const createMyKey = defineRoute({
   method: 'POST',
   path: '/v1/me/keys',
+  operationId: 'createMyKey',
   access: 'user',
   summary: 'Create an API key for the caller',
   tags: ['identity'],
@@ -55,6 +59,7 @@ export const createMyKey = defineRoute({
 export const revokeMyKey = defineRoute({
   method: 'DELETE',
   path: '/v1/me/keys/{keyId}',
+  operationId: 'revokeMyKey',
   access: 'user',
   summary: "Revoke one of the caller's keys",
   tags: ['identity'],

@@ -65,6 +65,7 @@ const memo = text(200).optional();
 export const getMyAccount = defineRoute({
   method: 'GET',
   path: '/v1/accounts/me',
+  operationId: 'getMyAccount',
   access: 'user',
   summary: "The caller's balance, held and available FTNS",
   tags: ['ledger'],
@@ -74,6 +75,7 @@ export const getMyAccount = defineRoute({
 export const getAccount = defineRoute({
   method: 'GET',
   path: '/v1/accounts/{userId}',
+  operationId: 'getAccount',
   access: 'user',
   summary: "A user's account: admins read any, users only their own (404 otherwise)",
   tags: ['ledger'],
@@ -84,6 +86,7 @@ export const getAccount = defineRoute({
 export const listMyTransfers = defineRoute({
   method: 'GET',
   path: '/v1/accounts/me/transfers',
+  operationId: 'listMyTransfers',
   access: 'user',
   summary: "The caller's transfers, newest first",
   tags: ['ledger'],
@@ -94,6 +97,7 @@ export const listMyTransfers = defineRoute({
 export const postGrant = defineRoute({
   method: 'POST',
   path: '/v1/grants',
+  operationId: 'createGrant',
   access: 'admin',
   summary: 'Mint FTNS to a user',
   tags: ['ledger'],
@@ -105,6 +109,7 @@ export const postGrant = defineRoute({
 export const postTransfer = defineRoute({
   method: 'POST',
   path: '/v1/transfers',
+  operationId: 'createTransfer',
   access: 'user',
   summary: 'Send FTNS to another user',
   tags: ['ledger'],
@@ -116,6 +121,7 @@ export const postTransfer = defineRoute({
 export const postHold = defineRoute({
   method: 'POST',
   path: '/v1/holds',
+  operationId: 'createHold',
   access: 'user',
   summary: 'Reserve FTNS for a payee (revenue unless named) until captured, released or expired',
   tags: ['ledger'],
@@ -135,6 +141,7 @@ export const postHold = defineRoute({
 export const listMyHolds = defineRoute({
   method: 'GET',
   path: '/v1/holds',
+  operationId: 'listMyHolds',
   access: 'user',
   summary: "The caller's holds, newest first",
   tags: ['ledger'],
@@ -145,6 +152,7 @@ export const listMyHolds = defineRoute({
 export const getMyHold = defineRoute({
   method: 'GET',
   path: '/v1/holds/{holdId}',
+  operationId: 'getMyHold',
   access: 'user',
   summary: 'One of the caller’s holds',
   tags: ['ledger'],
@@ -155,6 +163,7 @@ export const getMyHold = defineRoute({
 export const captureMyHold = defineRoute({
   method: 'POST',
   path: '/v1/holds/{holdId}/capture',
+  operationId: 'captureMyHold',
   access: 'user',
   summary: 'Pay part or all of a hold to its payee; the rest returns to the balance',
   tags: ['ledger'],
@@ -167,6 +176,7 @@ export const captureMyHold = defineRoute({
 export const releaseMyHold = defineRoute({
   method: 'POST',
   path: '/v1/holds/{holdId}/release',
+  operationId: 'releaseMyHold',
   access: 'user',
   summary: 'Return a whole hold to the balance',
   tags: ['ledger'],
@@ -178,6 +188,7 @@ export const releaseMyHold = defineRoute({
 export const getAudit = defineRoute({
   method: 'GET',
   path: '/v1/ledger/audit',
+  operationId: 'getLedgerAudit',
   access: 'admin',
   summary: "The ledger's invariants now",
   tags: ['ledger'],

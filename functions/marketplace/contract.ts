@@ -196,6 +196,7 @@ const reviewBody = z.strictObject({ rating: z.number().int().min(1).max(5), text
 export const createListingRoute = defineRoute({
   method: 'POST',
   path: '/v1/listings',
+  operationId: 'createListing',
   access: 'user',
   summary: 'List a resource for sale (the caller is the seller)',
   tags: tagsOf,
@@ -207,6 +208,7 @@ export const createListingRoute = defineRoute({
 export const searchListingsRoute = defineRoute({
   method: 'GET',
   path: '/v1/listings',
+  operationId: 'searchListings',
   access: 'user',
   summary:
     'Search the active catalogue: filter by type, tag, text, price and rating; sort by price, rating or newest',
@@ -230,6 +232,7 @@ export const searchListingsRoute = defineRoute({
 export const getListingRoute = defineRoute({
   method: 'GET',
   path: '/v1/listings/{listingId}',
+  operationId: 'getListing',
   access: 'user',
   summary:
     'A listing: active and retired ones to anyone, drafts and suspended ones to their seller and admins',
@@ -241,6 +244,7 @@ export const getListingRoute = defineRoute({
 export const updateListingRoute = defineRoute({
   method: 'PATCH',
   path: '/v1/listings/{listingId}',
+  operationId: 'updateListing',
   access: 'user',
   summary: 'Edit, publish or retire a listing (seller); suspend, reinstate or grade it (admin)',
   tags: tagsOf,
@@ -266,6 +270,7 @@ export const updateListingRoute = defineRoute({
 export const myListingsRoute = defineRoute({
   method: 'GET',
   path: '/v1/me/listings',
+  operationId: 'listMyListings',
   access: 'user',
   summary: "The caller's listings in every status, newest first",
   tags: tagsOf,
@@ -276,6 +281,7 @@ export const myListingsRoute = defineRoute({
 export const postReviewRoute = defineRoute({
   method: 'POST',
   path: '/v1/listings/{listingId}/reviews',
+  operationId: 'createReview',
   access: 'user',
   summary: 'Review a listing you bought (once; edit it with PUT .../reviews/mine)',
   tags: tagsOf,
@@ -288,6 +294,7 @@ export const postReviewRoute = defineRoute({
 export const putReviewRoute = defineRoute({
   method: 'PUT',
   path: '/v1/listings/{listingId}/reviews/mine',
+  operationId: 'updateMyReview',
   access: 'user',
   summary: "Change the caller's review of a listing",
   tags: tagsOf,
@@ -299,6 +306,7 @@ export const putReviewRoute = defineRoute({
 export const listReviewsRoute = defineRoute({
   method: 'GET',
   path: '/v1/listings/{listingId}/reviews',
+  operationId: 'listReviews',
   access: 'user',
   summary: "A listing's reviews, newest first",
   tags: tagsOf,
@@ -310,6 +318,7 @@ export const listReviewsRoute = defineRoute({
 export const createOrderRoute = defineRoute({
   method: 'POST',
   path: '/v1/orders',
+  operationId: 'createOrder',
   access: 'user',
   summary: "Buy listings from the caller's balance, charged to a budget and category: all lines or none",
   tags: tagsOf,
@@ -338,6 +347,7 @@ export const createOrderRoute = defineRoute({
 export const listOrdersRoute = defineRoute({
   method: 'GET',
   path: '/v1/orders',
+  operationId: 'listOrders',
   access: 'user',
   summary: "The caller's orders, newest first (admins: any buyer's, with buyerId)",
   tags: tagsOf,
@@ -348,6 +358,7 @@ export const listOrdersRoute = defineRoute({
 export const getOrderRoute = defineRoute({
   method: 'GET',
   path: '/v1/orders/{orderId}',
+  operationId: 'getOrder',
   access: 'user',
   summary: 'An order (its buyer and admins)',
   tags: tagsOf,
@@ -358,6 +369,7 @@ export const getOrderRoute = defineRoute({
 export const refundOrderRoute = defineRoute({
   method: 'POST',
   path: '/v1/orders/{orderId}/refund',
+  operationId: 'refundOrder',
   access: 'admin',
   summary: 'Reverse an order: transfers back, budget credited back, entitlements taken back; once',
   tags: tagsOf,
@@ -369,6 +381,7 @@ export const refundOrderRoute = defineRoute({
 export const myEntitlementsRoute = defineRoute({
   method: 'GET',
   path: '/v1/me/entitlements',
+  operationId: 'listMyEntitlements',
   access: 'user',
   summary: 'What the caller owns: one entitlement per listing bought',
   tags: tagsOf,
@@ -379,6 +392,7 @@ export const myEntitlementsRoute = defineRoute({
 export const mySalesRoute = defineRoute({
   method: 'GET',
   path: '/v1/me/sales',
+  operationId: 'listMySales',
   access: 'user',
   summary: "The caller's sales, newest first, and their earnings over all sales",
   tags: tagsOf,

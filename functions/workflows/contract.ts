@@ -126,6 +126,7 @@ export const submittedSchema = z
 export const submitWorkflowRoute = defineRoute({
   method: 'POST',
   path: '/v1/workflows',
+  operationId: 'submitWorkflow',
   access: 'user',
   summary: 'Submit a research query: estimate it, hold the estimate and reserve it on the budget, run it',
   tags,
@@ -153,6 +154,7 @@ export const submitWorkflowRoute = defineRoute({
 export const listWorkflowsRoute = defineRoute({
   method: 'GET',
   path: '/v1/workflows',
+  operationId: 'listWorkflows',
   access: 'user',
   summary: "The caller's workflows, newest first (admins: any user's with userId)",
   tags,
@@ -163,6 +165,7 @@ export const listWorkflowsRoute = defineRoute({
 export const getWorkflowRoute = defineRoute({
   method: 'GET',
   path: '/v1/workflows/{workflowId}',
+  operationId: 'getWorkflow',
   access: 'user',
   summary:
     'A workflow: phases with costs, components, timings and artifact links; the response (owner, admins)',
@@ -174,6 +177,7 @@ export const getWorkflowRoute = defineRoute({
 export const cancelWorkflowRoute = defineRoute({
   method: 'POST',
   path: '/v1/workflows/{workflowId}/cancel',
+  operationId: 'cancelWorkflow',
   access: 'user',
   summary: 'Stop after the running phase; the rest of the holds and the reservation are released',
   tags,
@@ -184,6 +188,7 @@ export const cancelWorkflowRoute = defineRoute({
 export const artifactRoute = defineRoute({
   method: 'GET',
   path: '/v1/workflows/{workflowId}/artifacts/{phase}',
+  operationId: 'getWorkflowArtifact',
   access: 'user',
   summary: "A short-lived link to a phase's artifact in S3 (phase id or number)",
   tags,
@@ -225,6 +230,7 @@ export const verificationSchema = z
 export const auditRoute = defineRoute({
   method: 'GET',
   path: '/v1/workflows/{workflowId}/audit',
+  operationId: 'verifyWorkflowAudit',
   access: 'user',
   summary: 'Verify the audit trail now: re-read the artifacts from S3 and recompute the hash chain',
   tags,
@@ -251,6 +257,7 @@ export const safetyPolicySchema = z
 export const getSafetyPolicyRoute = defineRoute({
   method: 'GET',
   path: '/v1/safety/policy',
+  operationId: 'getSafetyPolicy',
   access: 'admin',
   summary: 'The safety screen: phrase lists and the threshold',
   tags: ['safety'],
@@ -260,6 +267,7 @@ export const getSafetyPolicyRoute = defineRoute({
 export const setSafetyPolicyRoute = defineRoute({
   method: 'PUT',
   path: '/v1/safety/policy',
+  operationId: 'setSafetyPolicy',
   access: 'admin',
   summary: 'Change the threshold or replace phrase lists (the lists given replace the stored ones)',
   tags: ['safety'],

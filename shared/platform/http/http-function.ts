@@ -18,7 +18,7 @@ import { logger } from '../logger.js';
 import { problemErrors, requestIdOf } from './middleware.js';
 import { parseInput } from './parse-input.js';
 import { type Principal, principalSchema } from './principal.js';
-import { type RouteSpec, routeKey } from './route.js';
+import { locationHeader, type RouteSpec, routeKey } from './route.js';
 
 export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<Record<string, unknown> | undefined>;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -143,14 +143,21 @@ export function httpFunction(bindings: RouteBinding[]) {
       requestId,
       idempotency,
     } as HttpRequest<RouteSpec>);
-    return toHttpResponse(result, requestId);
+    const headers = { ...locationHeader(spec, result.status, result.body), ...result.headers };
+    return toHttpResponse({ ...result, headers }, requestId);
+  };
+
+  /** A replayed answer carries the same `Location` as the first. */
+  const replayHeaders = (event: HttpEvent, status: number, body: string): Record<string, string> => {
+    const spec = byKey.get(event.routeKey)?.spec;
+    return spec ? locationHeader(spec, status, JSON.parse(body)) : {};
   };
 
   return (
     middy<HttpEvent, HttpResponse, Error, Context>()
       // Never log the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it carries the API key.
       .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-      .use(problemErrors())
+      .use(problemErrors(replayHeaders))
       .handler(dispatch)
   );
 }

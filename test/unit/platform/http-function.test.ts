@@ -10,6 +10,7 @@ import { httpEvent } from '../../support/http-event.js';
 const pay = defineRoute({
   method: 'POST',
   path: '/v1/things/{id}/pay',
+  operationId: 'pay',
   access: 'user',
   summary: 'test route',
   tags: ['test'],
@@ -21,6 +22,7 @@ const pay = defineRoute({
 const admin = defineRoute({
   method: 'GET',
   path: '/v1/admin-only',
+  operationId: 'admin',
   access: 'admin',
   summary: 't',
   tags: ['t'],
@@ -29,6 +31,7 @@ const admin = defineRoute({
 const boom = defineRoute({
   method: 'GET',
   path: '/v1/boom',
+  operationId: 'boom',
   access: 'public',
   summary: 't',
   tags: ['t'],
