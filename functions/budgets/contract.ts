@@ -128,7 +128,8 @@ export const createBudgetRoute = defineRoute({
     period: z.enum(['none', 'monthly']).optional(),
     suspendAtPercent: percent.optional(),
   }),
-  responses: { 201: { description: 'The budget', schema: budgetSchema } },
+  errors: { 422: ['unknown_account'] },
+  responses: { 201: { description: 'The budget', schema: budgetSchema, location: '/v1/budgets/{id}' } },
 });
 
 export const listBudgetsRoute = defineRoute({
@@ -169,6 +170,7 @@ export const updateBudgetRoute = defineRoute({
     suspendAtPercent: percent.nullable().optional(),
     status: z.literal('active').optional(),
   }),
+  errors: { 403: ['forbidden'], 409: ['budget_closed'] },
   responses: { 200: { description: 'The budget', schema: budgetSchema } },
 });
 
@@ -180,6 +182,7 @@ export const closeBudgetRoute = defineRoute({
   summary: 'Close a budget (owner): no further charges',
   tags,
   params: budgetParams,
+  errors: { 403: ['forbidden'], 409: ['budget_closed', 'budget_in_use'] },
   responses: { 200: { description: 'The closed budget', schema: budgetSchema } },
 });
 
@@ -193,6 +196,7 @@ export const chargeRoute = defineRoute({
   idempotencyKey: 'required',
   params: budgetParams,
   body: z.strictObject({ amount: amountSchema, category: slug, description: text(500).optional() }),
+  errors: { 402: ['budget_exceeded', 'insufficient_funds'], 409: ['budget_closed', 'budget_suspended'] },
   responses: { 201: { description: 'The charge', schema: chargeSchema } },
 });
 
@@ -217,6 +221,7 @@ export const putMemberRoute = defineRoute({
   tags,
   params: z.object({ budgetId, userId: idOf('usr') }),
   body: z.strictObject({ cap: amountSchema.nullable().optional() }),
+  errors: { 403: ['forbidden'], 409: ['budget_closed'], 422: ['unknown_account'] },
   responses: { 200: { description: 'The budget', schema: budgetSchema } },
 });
 
@@ -228,6 +233,7 @@ export const removeMemberRoute = defineRoute({
   summary: 'Remove a member (owner)',
   tags,
   params: z.object({ budgetId, userId: idOf('usr') }),
+  errors: { 403: ['forbidden'], 409: ['budget_closed'] },
   responses: { 200: { description: 'The budget', schema: budgetSchema } },
 });
 
@@ -252,6 +258,7 @@ export const requestExpansionRoute = defineRoute({
   idempotencyKey: 'optional',
   params: budgetParams,
   body: z.strictObject({ amount: amountSchema, reason: text(500).min(1) }),
+  errors: { 403: ['forbidden'] },
   responses: { 201: { description: 'The request', schema: expansionSchema } },
 });
 
@@ -276,6 +283,7 @@ export const approveExpansionRoute = defineRoute({
   summary: 'Approve a request: the limit rises by its amount (owner or admin)',
   tags,
   params: decisionParams,
+  errors: { 403: ['forbidden'], 409: ['budget_closed', 'expansion_not_pending'] },
   responses: { 200: { description: 'The decided request', schema: expansionSchema } },
 });
 
@@ -287,6 +295,7 @@ export const denyExpansionRoute = defineRoute({
   summary: 'Deny a request (owner or admin)',
   tags,
   params: decisionParams,
+  errors: { 403: ['forbidden'], 409: ['budget_closed', 'expansion_not_pending'] },
   responses: { 200: { description: 'The decided request', schema: expansionSchema } },
 });
 
@@ -329,6 +338,7 @@ export const estimateRoute = defineRoute({
   body: z
     .strictObject({ budgetId, workflow: z.boolean().default(false) })
     .refine((body) => body.workflow, { message: 'say what to estimate: workflow: true', path: ['workflow'] }),
+  errors: { 404: ['not_found'] },
   responses: { 200: { description: 'The estimate', schema: estimateSchema } },
 });
 

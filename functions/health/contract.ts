@@ -57,6 +57,7 @@ export const getHealthReport = defineRoute({
   access: 'admin',
   summary: 'The latest sweep in full, every check with its detail (404 before the first sweep)',
   tags: ['health'],
+  errors: { 404: ['not_found'] },
   responses: { 200: { description: 'The latest report', schema: healthReportSchema } },
 });
 

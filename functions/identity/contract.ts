@@ -33,6 +33,7 @@ export const getMe = defineRoute({
   access: 'user',
   summary: 'The caller',
   tags: ['identity'],
+  errors: { 404: ['not_found'] },
   responses: { 200: { description: 'The caller', schema: userSchema } },
 });
 
@@ -53,6 +54,7 @@ export const createMyKey = defineRoute({
   access: 'user',
   summary: 'Create an API key for the caller',
   tags: ['identity'],
+  errors: { 409: ['too_many_keys'] },
   responses: { 201: { description: 'The key, shown once', schema: keySchema.extend({ apiKey: secret }) } },
 });
 
@@ -64,6 +66,7 @@ export const revokeMyKey = defineRoute({
   summary: "Revoke one of the caller's keys",
   tags: ['identity'],
   params: z.object({ keyId: z.string().regex(/^[0-9a-z]{12}$/, 'must be a key id') }),
+  errors: { 409: ['key_revoked'] },
   responses: { 204: { description: 'Revoked' } },
 });
 

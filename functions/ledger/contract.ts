@@ -103,6 +103,7 @@ export const postGrant = defineRoute({
   tags: ['ledger'],
   idempotencyKey: 'required',
   body: z.strictObject({ userId, amount: amountSchema, memo }),
+  errors: { 422: ['unknown_account'] },
   responses: { 201: { description: 'The transfer from mint', schema: transferSchema } },
 });
 
@@ -115,6 +116,7 @@ export const postTransfer = defineRoute({
   tags: ['ledger'],
   idempotencyKey: 'required',
   body: z.strictObject({ to: userId, amount: amountSchema, memo }),
+  errors: { 402: ['insufficient_funds'], 422: ['self_transfer', 'unknown_account'] },
   responses: { 201: { description: 'The transfer', schema: transferSchema } },
 });
 
@@ -135,7 +137,8 @@ export const postHold = defineRoute({
       .max(30 * 24 * 3600),
     payeeId: userId.optional(),
   }),
-  responses: { 201: { description: 'The hold', schema: holdSchema } },
+  errors: { 402: ['insufficient_funds'], 422: ['unknown_account'] },
+  responses: { 201: { description: 'The hold', schema: holdSchema, location: '/v1/holds/{id}' } },
 });
 
 export const listMyHolds = defineRoute({
@@ -170,6 +173,7 @@ export const captureMyHold = defineRoute({
   idempotencyKey: 'required',
   params: z.object({ holdId }),
   body: z.strictObject({ amount: amountSchema.optional() }),
+  errors: { 409: ['hold_not_active'], 422: ['capture_exceeds_hold'] },
   responses: { 200: { description: 'The captured hold', schema: holdSchema } },
 });
 
@@ -182,6 +186,7 @@ export const releaseMyHold = defineRoute({
   tags: ['ledger'],
   idempotencyKey: 'optional',
   params: z.object({ holdId }),
+  errors: { 409: ['hold_not_active'] },
   responses: { 200: { description: 'The released hold', schema: holdSchema } },
 });
 

@@ -202,7 +202,8 @@ export const createListingRoute = defineRoute({
   tags: tagsOf,
   idempotencyKey: 'optional',
   body: newListingSchema,
-  responses: { 201: { description: 'The listing', schema: listingSchema } },
+  errors: { 403: ['forbidden'] },
+  responses: { 201: { description: 'The listing', schema: listingSchema, location: '/v1/listings/{id}' } },
 });
 
 export const searchListingsRoute = defineRoute({
@@ -264,6 +265,7 @@ export const updateListingRoute = defineRoute({
       status: z.enum(LISTING_STATUSES).optional(),
     })
     .refine((body) => Object.keys(body).length > 0, 'must change at least one field'),
+  errors: { 403: ['forbidden'], 409: ['listing_retired', 'listing_suspended'] },
   responses: { 200: { description: 'The listing', schema: listingSchema } },
 });
 
@@ -288,6 +290,7 @@ export const postReviewRoute = defineRoute({
   idempotencyKey: 'optional',
   params: listingParams,
   body: reviewBody,
+  errors: { 403: ['not_a_buyer'], 409: ['already_reviewed'] },
   responses: { 201: { description: 'The review', schema: reviewSchema } },
 });
 
@@ -341,7 +344,20 @@ export const createOrderRoute = defineRoute({
         seen.add(item.listingId);
       });
     }),
-  responses: { 201: { description: 'The order', schema: orderSchema } },
+  errors: {
+    402: ['budget_exceeded', 'insufficient_funds'],
+    404: ['not_found'],
+    409: [
+      'already_owned',
+      'budget_closed',
+      'budget_suspended',
+      'entitlement_changed',
+      'listing_unavailable',
+      'price_changed',
+    ],
+    422: ['order_too_large', 'own_listing', 'unknown_listing'],
+  },
+  responses: { 201: { description: 'The order', schema: orderSchema, location: '/v1/orders/{id}' } },
 });
 
 export const listOrdersRoute = defineRoute({
@@ -352,6 +368,7 @@ export const listOrdersRoute = defineRoute({
   summary: "The caller's orders, newest first (admins: any buyer's, with buyerId)",
   tags: tagsOf,
   query: pageQuerySchema.extend({ buyerId: idOf('usr').optional() }),
+  errors: { 403: ['forbidden'] },
   responses: { 200: { description: 'A page of orders', schema: pageSchema(orderSchema) } },
 });
 
@@ -375,6 +392,7 @@ export const refundOrderRoute = defineRoute({
   tags: tagsOf,
   idempotencyKey: 'required',
   params: z.object({ orderId }),
+  errors: { 409: ['already_refunded', 'refund_not_covered'] },
   responses: { 200: { description: 'The refunded order', schema: orderSchema } },
 });
 

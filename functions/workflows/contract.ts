@@ -146,8 +146,24 @@ export const submitWorkflowRoute = defineRoute({
     budgetId: idOf('bud'),
     maxCost: amountSchema.optional().meta({ description: 'Refuse (422) when the estimate is above this' }),
   }),
+  errors: {
+    402: ['budget_exceeded', 'insufficient_funds'],
+    404: ['not_found'],
+    409: ['budget_closed', 'budget_suspended'],
+    422: [
+      'max_cost_exceeded',
+      'prompt_control_characters',
+      'prompt_empty',
+      'prompt_too_long',
+      'prompt_unsafe',
+    ],
+  },
   responses: {
-    202: { description: 'Accepted: the workflow runs; follow links.self', schema: submittedSchema },
+    202: {
+      description: 'Accepted: the workflow runs; follow links.self',
+      schema: submittedSchema,
+      location: '/v1/workflows/{id}',
+    },
   },
 });
 
@@ -159,6 +175,7 @@ export const listWorkflowsRoute = defineRoute({
   summary: "The caller's workflows, newest first (admins: any user's with userId)",
   tags,
   query: pageQuerySchema.extend({ userId: idOf('usr').optional() }),
+  errors: { 403: ['forbidden'] },
   responses: { 200: { description: 'A page of workflows', schema: pageSchema(workflowSummarySchema) } },
 });
 
@@ -182,6 +199,7 @@ export const cancelWorkflowRoute = defineRoute({
   summary: 'Stop after the running phase; the rest of the holds and the reservation are released',
   tags,
   params: workflowParams,
+  errors: { 409: ['workflow_finished'] },
   responses: { 202: { description: 'Cancelling (or cancelled)', schema: workflowSchema } },
 });
 
