@@ -28,7 +28,7 @@ function validatorOf(baseUrl: string) {
 /** Throws when the answer is not what the served OpenAPI document says this request can get. */
 export async function assertDocumented(baseUrl: string, answer: Answer): Promise<void> {
   const { operation, problems } = (await validatorOf(baseUrl))(answer);
-  logAnswer(operation, answer.status, problems);
+  logAnswer(operation, answer, problems);
   if (problems.length > 0) {
     throw new Error(
       `Undocumented answer to ${answer.method} ${answer.path} (${operation}): ${answer.status}\n` +

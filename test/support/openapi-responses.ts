@@ -146,7 +146,8 @@ export function responseValidator(document: Json) {
 }
 
 /** Appends one line per checked answer to $PRSM_RESPONSE_LOG, to count them over a whole run. */
-export function logAnswer(operation: string, status: number, problems: string[]): void {
+export function logAnswer(operation: string, answer: Answer, problems: string[]): void {
   const file = process.env.PRSM_RESPONSE_LOG;
-  if (file) appendFileSync(file, `${JSON.stringify({ operation, status, problems })}\n`);
+  const body = problems.length > 0 ? answer.text.slice(0, 300) : undefined;
+  if (file) appendFileSync(file, `${JSON.stringify({ operation, status: answer.status, problems, body })}\n`);
 }

@@ -71,6 +71,8 @@ function authorise(spec: RouteSpec, event: HttpEvent): Principal {
 }
 
 function idempotencyKeyOf(spec: RouteSpec, event: HttpEvent): string | undefined {
+  // A route that takes no key ignores the header, whatever it holds.
+  if (!spec.idempotencyKey) return undefined;
   const key = event.headers?.['idempotency-key'];
   if (key === undefined || key === '') {
     if (spec.idempotencyKey === 'required') {

@@ -50,6 +50,7 @@ const handler = httpFunction([
 ]);
 
 const user = { userId: 'usr_1', role: 'user', keyId: 'k1' } as const;
+const adminUser = { userId: 'usr_2', role: 'admin', keyId: 'k2' } as const;
 const call = async (event: ReturnType<typeof httpEvent>) => {
   const response = await handler(event, lambdaContext('test', 128, 3));
   return { ...response, json: response.body ? JSON.parse(response.body) : undefined };
@@ -98,6 +99,15 @@ describe('HTTP chain: refusals are problem+json', () => {
     const response = await call(payEvent('{"amount":"1"}', {}));
     expect(response.statusCode).toBe(400);
     expect(response.json.code).toBe('idempotency_key_required');
+  });
+
+  it('checks an Idempotency-Key only where the route takes one', async () => {
+    const invalid = { 'idempotency-key': 'not\tvisible ascii' };
+    const keyed = await call(payEvent('{"amount":"1"}', invalid));
+    expect(keyed.statusCode).toBe(400);
+    expect(keyed.json.code).toBe('idempotency_key_invalid');
+    const unkeyed = await call(httpEvent(`GET ${admin.path}`, { headers: invalid, principal: adminUser }));
+    expect(unkeyed.statusCode).toBe(200);
   });
 
   it('maps a domain error to its status and code', async () => {
