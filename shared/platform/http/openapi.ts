@@ -37,31 +37,26 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   platform: 'This document',
 };
 
+/** The headers the API sets besides HTTP's own. */
 const HEADERS = {
-  RequestId: {
+  'X-Request-Id': {
     description: 'The request id, also in problem+json bodies and in the logs',
     schema: { type: 'string' },
   },
   Location: { description: 'Where the created resource is read', schema: { type: 'string' } },
-  IdempotentReplayed: {
+  'Idempotent-Replayed': {
     description: 'Present on the stored first answer to a repeated Idempotency-Key',
     schema: { type: 'string', enum: ['true'] },
   },
-  RetryAfter: { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
 } as const;
 
 type HeaderName = keyof typeof HEADERS;
-const WIRE_NAMES: Record<HeaderName, string> = {
-  RequestId: 'X-Request-Id',
-  Location: 'Location',
-  IdempotentReplayed: 'Idempotent-Replayed',
-  RetryAfter: 'Retry-After',
-};
 
 function headers(required: HeaderName[], optional: HeaderName[] = []) {
   return Object.fromEntries([
-    ...required.map((name) => [WIRE_NAMES[name], { ...HEADERS[name], required: true }]),
-    ...optional.map((name) => [WIRE_NAMES[name], HEADERS[name]]),
+    ...required.map((name) => [name, { ...HEADERS[name], required: true }]),
+    ...optional.map((name) => [name, HEADERS[name]]),
   ]);
 }
 
@@ -132,14 +127,14 @@ function refusalsOf(spec: RouteSpec): Map<number, Refusal> {
   return refusals;
 }
 
-const listCodes = (codes: Set<string>) => [...codes].map((code) => `\`${code}\``).join(', ');
+const listCodes = (codes: Iterable<string>) => [...codes].map((code) => `\`${code}\``).join(', ');
 
 function refusalResponse(status: number, refusal: Refusal): ResponseConfig {
-  const retry: HeaderName[] = status === 503 ? ['RetryAfter'] : [];
+  const retry: HeaderName[] = status === 503 ? ['Retry-After'] : [];
   const description = `${refusal.why}. Codes: ${listCodes(refusal.codes)}.${refusal.byGateway ? ` ${refusal.byGateway}, as \`{ message }\`.` : ''}`;
   return {
     description,
-    headers: refusal.byGateway ? headers(retry, ['RequestId']) : headers(['RequestId', ...retry]),
+    headers: refusal.byGateway ? headers(retry, ['X-Request-Id']) : headers(['X-Request-Id', ...retry]),
     content: {
       ...problemContent(status, [...refusal.codes]),
       ...(refusal.byGateway ? gatewayContent : {}),
@@ -154,18 +149,18 @@ function refusalResponse(status: number, refusal: Refusal): ResponseConfig {
  */
 const THROTTLED: ResponseConfig = {
   description: 'Throttled by API Gateway: slow down and retry',
-  headers: headers([], ['RetryAfter', 'RequestId']),
+  headers: headers([], ['Retry-After', 'X-Request-Id']),
   content: { ...gatewayContent, ...problemContent(429, ['throttled']) },
 } as ResponseConfig;
 
 function successResponses(spec: RouteSpec): Record<string, ResponseConfig> {
   return Object.fromEntries(
     Object.entries(spec.responses).map(([status, response]) => {
-      const required: HeaderName[] = ['RequestId'];
+      const required: HeaderName[] = ['X-Request-Id'];
       if (response.location) required.push('Location');
-      if (status === '503') required.push('RetryAfter');
+      if (status === '503') required.push('Retry-After');
       const optional: HeaderName[] =
-        spec.idempotencyKey && !status.startsWith('5') ? ['IdempotentReplayed'] : [];
+        spec.idempotencyKey && !status.startsWith('5') ? ['Idempotent-Replayed'] : [];
       return [
         status,
         {
@@ -209,12 +204,12 @@ function descriptionOf(spec: RouteSpec): string {
   if (spec.idempotencyKey) {
     lines.push(
       `${spec.idempotencyKey === 'required' ? 'Requires' : 'Takes'} an \`Idempotency-Key\` header: ` +
-        'the same key with the same request answers the first answer again (`Idempotent-Replayed: true`); ' +
+        'the same key with the same request gets the first answer again (`Idempotent-Replayed: true`); ' +
         'with another request, 422 `idempotency_key_reused`.',
     );
   }
   const own = Object.entries(spec.errors ?? {}).map(
-    ([status, codes]) => `${status} ${(codes ?? []).map((code) => `\`${code}\``).join(', ')}`,
+    ([status, codes]) => `${status} ${listCodes(codes ?? [])}`,
   );
   if (own.length > 0) lines.push(`Refuses with ${own.join('; ')}.`);
   return lines.join('\n\n');
