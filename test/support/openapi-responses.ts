@@ -90,8 +90,7 @@ export function responseValidator(document: Json) {
     const operation = operations.find((o) => o.method === answer.method && o.pattern.test(pathname));
     if (!operation) {
       // No operation: the catch-all function answers, and only with a problem+json 404.
-      const body = answer.text ? JSON.parse(answer.text) : undefined;
-      const ok = answer.status === 404 && body?.code === 'not_found';
+      const ok = answer.status === 404 && answer.text.includes('"code":"not_found"');
       return {
         operation: 'no operation',
         problems: ok ? [] : [`${answer.status} for a path no operation has`],
