@@ -56,6 +56,14 @@ function operationsOf(document: Json): Operation[] {
   return operations.sort((a, b) => a.params - b.params);
 }
 
+function jsonOrUndefined(text: string): Json {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface Answer {
   method: string;
   /** The path as sent, with its query. */
@@ -90,7 +98,7 @@ export function responseValidator(document: Json) {
     const operation = operations.find((o) => o.method === answer.method && o.pattern.test(pathname));
     if (!operation) {
       // No operation: the catch-all function answers, and only with a problem+json 404.
-      const ok = answer.status === 404 && answer.text.includes('"code":"not_found"');
+      const ok = answer.status === 404 && jsonOrUndefined(answer.text)?.code === 'not_found';
       return {
         operation: 'no operation',
         problems: ok ? [] : [`${answer.status} for a path no operation has`],
@@ -101,47 +109,48 @@ export function responseValidator(document: Json) {
     const response = operation.responses[status] ?? operation.responses.default;
     if (!response) return { operation: name, problems: [`status ${status} is not documented`] };
     const where = `${operation.pointer}/responses/${escapePointer(status)}`;
-    const problems: string[] = [];
+    return {
+      operation: name,
+      problems: [...bodyProblems(response, where, answer), ...headerProblems(response, answer)],
+    };
+  };
 
+  function bodyProblems(response: Json, where: string, answer: Answer): string[] {
     const mediaType = answer.headers.get('content-type')?.split(';')[0]?.trim();
     if (answer.text === '') {
-      if (response.content)
-        problems.push(`no body, but ${status} documents ${Object.keys(response.content)}`);
-    } else if (!mediaType || !response.content?.[mediaType]) {
-      problems.push(`content-type ${mediaType} is not documented for ${status}`);
-    } else {
-      const validate = validatorAt(`${where}/content/${escapePointer(mediaType)}/schema`);
-      let body: unknown;
-      try {
-        body = JSON.parse(answer.text);
-      } catch {
-        problems.push(`the ${mediaType} body is not JSON`);
-      }
-      if (body !== undefined && !validate(body)) {
-        problems.push(`body: ${ajv.errorsText(validate.errors, { dataVar: 'body' })}`);
-      }
+      return response.content
+        ? [`no body, but ${answer.status} documents ${Object.keys(response.content)}`]
+        : [];
     }
+    if (!mediaType || !response.content?.[mediaType]) {
+      return [`content-type ${mediaType} is not documented for ${answer.status}`];
+    }
+    const body = jsonOrUndefined(answer.text);
+    if (body === undefined) return [`the ${mediaType} body is not JSON`];
+    const validate = validatorAt(`${where}/content/${escapePointer(mediaType)}/schema`);
+    return validate(body) ? [] : [`body: ${ajv.errorsText(validate.errors, { dataVar: 'body' })}`];
+  }
 
+  function headerProblems(response: Json, answer: Answer): string[] {
+    const problems: string[] = [];
     const documented = new Map<string, Json>(
       Object.entries<Json>(response.headers ?? {}).map(([header, spec]) => [header.toLowerCase(), spec]),
     );
     for (const [header, spec] of documented) {
       const value = answer.headers.get(header);
       if (value === null) {
-        if (spec.required) problems.push(`header ${header} is required on ${status}`);
-        continue;
-      }
-      if (!headerAjv.validate(spec.schema ?? {}, value)) {
+        if (spec.required) problems.push(`header ${header} is required on ${answer.status}`);
+      } else if (!headerAjv.validate(spec.schema ?? {}, value)) {
         problems.push(`header ${header}: ${value} ${headerAjv.errorsText()}`);
       }
     }
     answer.headers.forEach((_, header) => {
       if (!TRANSPORT_HEADERS.has(header) && !documented.has(header)) {
-        problems.push(`header ${header} is not documented on ${status}`);
+        problems.push(`header ${header} is not documented on ${answer.status}`);
       }
     });
-    return { operation: name, problems };
-  };
+    return problems;
+  }
 }
 
 /** Appends one line per checked answer to $PRSM_RESPONSE_LOG, to count them over a whole run. */
