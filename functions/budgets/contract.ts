@@ -72,7 +72,7 @@ export const chargeSchema = z
     category: z.string(),
     amount: ftns,
     description: z.string().optional(),
-    source: z.enum(['charge', 'order', 'workflow', 'refund']),
+    source: z.enum(['charge', 'order', 'workflow', 'refund', 'hold']),
     reference: z.string().optional(),
     createdAt: timestamp,
   })
@@ -112,6 +112,7 @@ const tags = ['budgets'];
 export const createBudgetRoute = defineRoute({
   method: 'POST',
   path: '/v1/budgets',
+  operationId: 'createBudget',
   access: 'user',
   summary: 'Create a budget owned by the caller',
   tags,
@@ -129,12 +130,14 @@ export const createBudgetRoute = defineRoute({
     period: z.enum(['none', 'monthly']).optional(),
     suspendAtPercent: percent.optional(),
   }),
-  responses: { 201: { description: 'The budget', schema: budgetSchema } },
+  errors: { 422: ['unknown_account'] },
+  responses: { 201: { description: 'The budget', schema: budgetSchema, location: '/v1/budgets/{id}' } },
 });
 
 export const listBudgetsRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets',
+  operationId: 'listBudgets',
   access: 'user',
   summary: 'The budgets the caller owns or belongs to, by id',
   tags,
@@ -145,6 +148,7 @@ export const listBudgetsRoute = defineRoute({
 export const getBudgetRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets/{budgetId}',
+  operationId: 'getBudget',
   access: 'user',
   summary: 'A budget (members and admins)',
   tags,
@@ -155,6 +159,7 @@ export const getBudgetRoute = defineRoute({
 export const updateBudgetRoute = defineRoute({
   method: 'PATCH',
   path: '/v1/budgets/{budgetId}',
+  operationId: 'updateBudget',
   access: 'user',
   summary: 'Change a budget (owner); `status: active` resumes a suspended one',
   tags,
@@ -168,34 +173,40 @@ export const updateBudgetRoute = defineRoute({
     suspendAtPercent: percent.nullable().optional(),
     status: z.literal('active').optional(),
   }),
+  errors: { 403: ['forbidden'], 409: ['budget_closed'] },
   responses: { 200: { description: 'The budget', schema: budgetSchema } },
 });
 
 export const closeBudgetRoute = defineRoute({
   method: 'DELETE',
   path: '/v1/budgets/{budgetId}',
+  operationId: 'closeBudget',
   access: 'user',
   summary: 'Close a budget (owner): no further charges',
   tags,
   params: budgetParams,
+  errors: { 403: ['forbidden'], 409: ['budget_closed', 'budget_in_use'] },
   responses: { 200: { description: 'The closed budget', schema: budgetSchema } },
 });
 
 export const chargeRoute = defineRoute({
   method: 'POST',
   path: '/v1/budgets/{budgetId}/charges',
+  operationId: 'chargeBudget',
   access: 'user',
   summary: "Charge the caller's balance against the budget (members)",
   tags,
   idempotencyKey: 'required',
   params: budgetParams,
   body: z.strictObject({ amount: amountSchema, category: slug, description: text(500).optional() }),
+  errors: { 402: ['budget_exceeded', 'insufficient_funds'], 409: ['budget_closed', 'budget_suspended'] },
   responses: { 201: { description: 'The charge', schema: chargeSchema } },
 });
 
 export const listChargesRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets/{budgetId}/charges',
+  operationId: 'listCharges',
   access: 'user',
   summary: "The budget's charges, newest first (members)",
   tags,
@@ -207,27 +218,32 @@ export const listChargesRoute = defineRoute({
 export const putMemberRoute = defineRoute({
   method: 'PUT',
   path: '/v1/budgets/{budgetId}/members/{userId}',
+  operationId: 'setMember',
   access: 'user',
   summary: 'Add a member or change their cap (owner)',
   tags,
   params: z.object({ budgetId, userId: idOf('usr') }),
   body: z.strictObject({ cap: amountSchema.nullable().optional() }),
+  errors: { 403: ['forbidden'], 409: ['budget_closed'], 422: ['unknown_account'] },
   responses: { 200: { description: 'The budget', schema: budgetSchema } },
 });
 
 export const removeMemberRoute = defineRoute({
   method: 'DELETE',
   path: '/v1/budgets/{budgetId}/members/{userId}',
+  operationId: 'removeMember',
   access: 'user',
   summary: 'Remove a member (owner)',
   tags,
   params: z.object({ budgetId, userId: idOf('usr') }),
+  errors: { 403: ['forbidden'], 409: ['budget_closed'] },
   responses: { 200: { description: 'The budget', schema: budgetSchema } },
 });
 
 export const listAlertsRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets/{budgetId}/alerts',
+  operationId: 'listAlerts',
   access: 'user',
   summary: 'Threshold alerts, suspensions and expansions (members), by period, then kind and threshold',
   tags,
@@ -239,18 +255,21 @@ export const listAlertsRoute = defineRoute({
 export const requestExpansionRoute = defineRoute({
   method: 'POST',
   path: '/v1/budgets/{budgetId}/expansions',
+  operationId: 'requestExpansion',
   access: 'user',
   summary: 'Ask for a larger limit (members); lapses after 30 minutes',
   tags,
   idempotencyKey: 'optional',
   params: budgetParams,
   body: z.strictObject({ amount: amountSchema, reason: text(500).min(1) }),
+  errors: { 403: ['forbidden'] },
   responses: { 201: { description: 'The request', schema: expansionSchema } },
 });
 
 export const listExpansionsRoute = defineRoute({
   method: 'GET',
   path: '/v1/budgets/{budgetId}/expansions',
+  operationId: 'listExpansions',
   access: 'user',
   summary: 'Expansion requests (members), oldest first',
   tags,
@@ -264,20 +283,24 @@ const decisionParams = z.object({ budgetId, expansionId: idOf('exp') });
 export const approveExpansionRoute = defineRoute({
   method: 'POST',
   path: '/v1/budgets/{budgetId}/expansions/{expansionId}/approve',
+  operationId: 'approveExpansion',
   access: 'user',
   summary: 'Approve a request: the limit rises by its amount (owner or admin)',
   tags,
   params: decisionParams,
+  errors: { 403: ['forbidden'], 409: ['budget_closed', 'expansion_not_pending'] },
   responses: { 200: { description: 'The decided request', schema: expansionSchema } },
 });
 
 export const denyExpansionRoute = defineRoute({
   method: 'POST',
   path: '/v1/budgets/{budgetId}/expansions/{expansionId}/deny',
+  operationId: 'denyExpansion',
   access: 'user',
   summary: 'Deny a request (owner or admin)',
   tags,
   params: decisionParams,
+  errors: { 403: ['forbidden'], 409: ['budget_closed', 'expansion_not_pending'] },
   responses: { 200: { description: 'The decided request', schema: expansionSchema } },
 });
 
@@ -313,6 +336,7 @@ export const estimateSchema = z
 export const estimateRoute = defineRoute({
   method: 'POST',
   path: '/v1/estimates',
+  operationId: 'estimateCost',
   access: 'user',
   summary:
     'The predicted cost of a workflow and/or a basket of listings per category, and whether the budget and balance cover it',
@@ -343,6 +367,11 @@ export const estimateRoute = defineRoute({
         seen.add(item.listingId);
       });
     }),
+  errors: {
+    404: ['not_found'],
+    409: ['listing_unavailable'],
+    422: ['unknown_listing', 'own_listing'],
+  },
   responses: { 200: { description: 'The estimate', schema: estimateSchema } },
 });
 

@@ -37,6 +37,7 @@ export const healthReportSchema = z
 export const getHealth = defineRoute({
   method: 'GET',
   path: '/v1/health',
+  operationId: 'getHealth',
   access: 'public',
   summary: "The latest health sweep's verdict (503 when down or stale)",
   tags: ['health'],
@@ -52,15 +53,18 @@ export const getHealth = defineRoute({
 export const getHealthReport = defineRoute({
   method: 'GET',
   path: '/v1/health/report',
+  operationId: 'getHealthReport',
   access: 'admin',
   summary: 'The latest sweep in full, every check with its detail (404 before the first sweep)',
   tags: ['health'],
+  errors: { 404: ['not_found'] },
   responses: { 200: { description: 'The latest report', schema: healthReportSchema } },
 });
 
 export const listHealthHistory = defineRoute({
   method: 'GET',
   path: '/v1/health/history',
+  operationId: 'listHealthHistory',
   access: 'admin',
   summary: 'Sweeps of the last 30 days, newest first',
   tags: ['health'],
@@ -71,6 +75,7 @@ export const listHealthHistory = defineRoute({
 export const postHealthSweep = defineRoute({
   method: 'POST',
   path: '/v1/health/sweeps',
+  operationId: 'runHealthSweep',
   access: 'admin',
   summary: 'Run a sweep now (it also resolves expired holds), store it and return its report',
   tags: ['health'],

@@ -16,6 +16,7 @@ const secret = z.string().meta({ description: 'The API key: shown once, never ag
 export const createUser = defineRoute({
   method: 'POST',
   path: '/v1/users',
+  operationId: 'createUser',
   access: 'admin',
   summary: 'Create a user with a first API key',
   tags: ['identity'],
@@ -28,15 +29,18 @@ export const createUser = defineRoute({
 export const getMe = defineRoute({
   method: 'GET',
   path: '/v1/me',
+  operationId: 'getMe',
   access: 'user',
   summary: 'The caller',
   tags: ['identity'],
+  errors: { 404: ['not_found'] },
   responses: { 200: { description: 'The caller', schema: userSchema } },
 });
 
 export const listMyKeys = defineRoute({
   method: 'GET',
   path: '/v1/me/keys',
+  operationId: 'listMyKeys',
   access: 'user',
   summary: "The caller's API keys (prefixes only)",
   tags: ['identity'],
@@ -47,19 +51,23 @@ export const listMyKeys = defineRoute({
 export const createMyKey = defineRoute({
   method: 'POST',
   path: '/v1/me/keys',
+  operationId: 'createMyKey',
   access: 'user',
   summary: 'Create an API key for the caller',
   tags: ['identity'],
+  errors: { 409: ['too_many_keys'] },
   responses: { 201: { description: 'The key, shown once', schema: keySchema.extend({ apiKey: secret }) } },
 });
 
 export const revokeMyKey = defineRoute({
   method: 'DELETE',
   path: '/v1/me/keys/{keyId}',
+  operationId: 'revokeMyKey',
   access: 'user',
   summary: "Revoke one of the caller's keys",
   tags: ['identity'],
   params: z.object({ keyId: z.string().regex(/^[0-9a-z]{12}$/, 'must be a key id') }),
+  errors: { 409: ['key_revoked'] },
   responses: { 204: { description: 'Revoked' } },
 });
 

@@ -65,6 +65,7 @@ const memo = text(200).optional();
 export const getMyAccount = defineRoute({
   method: 'GET',
   path: '/v1/accounts/me',
+  operationId: 'getMyAccount',
   access: 'user',
   summary: "The caller's balance, held and available FTNS",
   tags: ['ledger'],
@@ -74,6 +75,7 @@ export const getMyAccount = defineRoute({
 export const getAccount = defineRoute({
   method: 'GET',
   path: '/v1/accounts/{userId}',
+  operationId: 'getAccount',
   access: 'user',
   summary: "A user's account: admins read any, users only their own (404 otherwise)",
   tags: ['ledger'],
@@ -84,6 +86,7 @@ export const getAccount = defineRoute({
 export const listMyTransfers = defineRoute({
   method: 'GET',
   path: '/v1/accounts/me/transfers',
+  operationId: 'listMyTransfers',
   access: 'user',
   summary: "The caller's transfers, newest first",
   tags: ['ledger'],
@@ -94,28 +97,33 @@ export const listMyTransfers = defineRoute({
 export const postGrant = defineRoute({
   method: 'POST',
   path: '/v1/grants',
+  operationId: 'createGrant',
   access: 'admin',
   summary: 'Mint FTNS to a user',
   tags: ['ledger'],
   idempotencyKey: 'required',
   body: z.strictObject({ userId, amount: amountSchema, memo }),
+  errors: { 422: ['unknown_account'] },
   responses: { 201: { description: 'The transfer from mint', schema: transferSchema } },
 });
 
 export const postTransfer = defineRoute({
   method: 'POST',
   path: '/v1/transfers',
+  operationId: 'createTransfer',
   access: 'user',
   summary: 'Send FTNS to another user',
   tags: ['ledger'],
   idempotencyKey: 'required',
   body: z.strictObject({ to: userId, amount: amountSchema, memo }),
+  errors: { 402: ['insufficient_funds'], 422: ['self_transfer', 'unknown_account'] },
   responses: { 201: { description: 'The transfer', schema: transferSchema } },
 });
 
 export const postHold = defineRoute({
   method: 'POST',
   path: '/v1/holds',
+  operationId: 'createHold',
   access: 'user',
   summary:
     'Reserve FTNS for a payee (revenue unless named) until captured, released or expired; with a budget, reserve it there too',
@@ -139,12 +147,19 @@ export const postHold = defineRoute({
       message: 'budgetId and category go together',
       path: ['category'],
     }),
-  responses: { 201: { description: 'The hold', schema: holdSchema } },
+  errors: {
+    402: ['insufficient_funds', 'budget_exceeded'],
+    404: ['not_found'],
+    409: ['budget_closed', 'budget_suspended'],
+    422: ['unknown_account', 'self_transfer'],
+  },
+  responses: { 201: { description: 'The hold', schema: holdSchema, location: '/v1/holds/{id}' } },
 });
 
 export const listMyHolds = defineRoute({
   method: 'GET',
   path: '/v1/holds',
+  operationId: 'listMyHolds',
   access: 'user',
   summary: "The caller's holds, newest first",
   tags: ['ledger'],
@@ -155,6 +170,7 @@ export const listMyHolds = defineRoute({
 export const getMyHold = defineRoute({
   method: 'GET',
   path: '/v1/holds/{holdId}',
+  operationId: 'getMyHold',
   access: 'user',
   summary: 'One of the caller’s holds',
   tags: ['ledger'],
@@ -165,29 +181,38 @@ export const getMyHold = defineRoute({
 export const captureMyHold = defineRoute({
   method: 'POST',
   path: '/v1/holds/{holdId}/capture',
+  operationId: 'captureMyHold',
   access: 'user',
   summary: 'Pay part or all of a hold to its payee; the rest returns to the balance',
   tags: ['ledger'],
   idempotencyKey: 'required',
   params: z.object({ holdId }),
   body: z.strictObject({ amount: amountSchema.optional() }),
+  errors: {
+    402: ['budget_exceeded'],
+    409: ['hold_not_active', 'budget_closed', 'budget_suspended'],
+    422: ['capture_exceeds_hold'],
+  },
   responses: { 200: { description: 'The captured hold', schema: holdSchema } },
 });
 
 export const releaseMyHold = defineRoute({
   method: 'POST',
   path: '/v1/holds/{holdId}/release',
+  operationId: 'releaseMyHold',
   access: 'user',
   summary: 'Return a whole hold to the balance',
   tags: ['ledger'],
   idempotencyKey: 'optional',
   params: z.object({ holdId }),
+  errors: { 409: ['hold_not_active'] },
   responses: { 200: { description: 'The released hold', schema: holdSchema } },
 });
 
 export const getAudit = defineRoute({
   method: 'GET',
   path: '/v1/ledger/audit',
+  operationId: 'getLedgerAudit',
   access: 'admin',
   summary: "The ledger's invariants now",
   tags: ['ledger'],

@@ -198,17 +198,20 @@ const reviewBody = z.strictObject({ rating: z.number().int().min(1).max(5), text
 export const createListingRoute = defineRoute({
   method: 'POST',
   path: '/v1/listings',
+  operationId: 'createListing',
   access: 'user',
   summary: 'List a resource for sale (the caller is the seller)',
   tags: tagsOf,
   idempotencyKey: 'optional',
   body: newListingSchema,
-  responses: { 201: { description: 'The listing', schema: listingSchema } },
+  errors: { 403: ['forbidden'] },
+  responses: { 201: { description: 'The listing', schema: listingSchema, location: '/v1/listings/{id}' } },
 });
 
 export const searchListingsRoute = defineRoute({
   method: 'GET',
   path: '/v1/listings',
+  operationId: 'searchListings',
   access: 'user',
   summary:
     'Search the active catalogue: filter by type, tag, text, price and rating; sort by price, rating or newest',
@@ -232,6 +235,7 @@ export const searchListingsRoute = defineRoute({
 export const getListingRoute = defineRoute({
   method: 'GET',
   path: '/v1/listings/{listingId}',
+  operationId: 'getListing',
   access: 'user',
   summary:
     'A listing: active and retired ones to anyone, drafts and suspended ones to their seller and admins',
@@ -243,6 +247,7 @@ export const getListingRoute = defineRoute({
 export const updateListingRoute = defineRoute({
   method: 'PATCH',
   path: '/v1/listings/{listingId}',
+  operationId: 'updateListing',
   access: 'user',
   summary: 'Edit, publish or retire a listing (seller); suspend, reinstate or grade it (admin)',
   tags: tagsOf,
@@ -261,15 +266,14 @@ export const updateListingRoute = defineRoute({
       status: z.enum(LISTING_STATUSES).optional(),
     })
     .refine((body) => Object.keys(body).length > 0, 'must change at least one field'),
-  responses: {
-    200: { description: 'The listing', schema: listingSchema },
-    409: { description: 'pricing_model_locked: the listing has buyers; retire it and list a new one' },
-  },
+  errors: { 403: ['forbidden'], 409: ['listing_retired', 'listing_suspended', 'pricing_model_locked'] },
+  responses: { 200: { description: 'The listing', schema: listingSchema } },
 });
 
 export const myListingsRoute = defineRoute({
   method: 'GET',
   path: '/v1/me/listings',
+  operationId: 'listMyListings',
   access: 'user',
   summary: "The caller's listings in every status, newest first",
   tags: tagsOf,
@@ -280,18 +284,21 @@ export const myListingsRoute = defineRoute({
 export const postReviewRoute = defineRoute({
   method: 'POST',
   path: '/v1/listings/{listingId}/reviews',
+  operationId: 'createReview',
   access: 'user',
   summary: 'Review a listing you bought (once; edit it with PUT .../reviews/mine)',
   tags: tagsOf,
   idempotencyKey: 'optional',
   params: listingParams,
   body: reviewBody,
+  errors: { 403: ['not_a_buyer'], 409: ['already_reviewed'] },
   responses: { 201: { description: 'The review', schema: reviewSchema } },
 });
 
 export const putReviewRoute = defineRoute({
   method: 'PUT',
   path: '/v1/listings/{listingId}/reviews/mine',
+  operationId: 'updateMyReview',
   access: 'user',
   summary: "Change the caller's review of a listing",
   tags: tagsOf,
@@ -303,6 +310,7 @@ export const putReviewRoute = defineRoute({
 export const listReviewsRoute = defineRoute({
   method: 'GET',
   path: '/v1/listings/{listingId}/reviews',
+  operationId: 'listReviews',
   access: 'user',
   summary: "A listing's reviews, newest first",
   tags: tagsOf,
@@ -314,6 +322,7 @@ export const listReviewsRoute = defineRoute({
 export const createOrderRoute = defineRoute({
   method: 'POST',
   path: '/v1/orders',
+  operationId: 'createOrder',
   access: 'user',
   summary: "Buy listings from the caller's balance, charged to a budget and category: all lines or none",
   tags: tagsOf,
@@ -336,22 +345,38 @@ export const createOrderRoute = defineRoute({
         seen.add(item.listingId);
       });
     }),
-  responses: { 201: { description: 'The order', schema: orderSchema } },
+  errors: {
+    402: ['budget_exceeded', 'insufficient_funds'],
+    404: ['not_found'],
+    409: [
+      'already_owned',
+      'budget_closed',
+      'budget_suspended',
+      'entitlement_changed',
+      'listing_unavailable',
+      'price_changed',
+    ],
+    422: ['order_too_large', 'own_listing', 'unknown_listing'],
+  },
+  responses: { 201: { description: 'The order', schema: orderSchema, location: '/v1/orders/{id}' } },
 });
 
 export const listOrdersRoute = defineRoute({
   method: 'GET',
   path: '/v1/orders',
+  operationId: 'listOrders',
   access: 'user',
   summary: "The caller's orders, newest first (admins: any buyer's, with buyerId)",
   tags: tagsOf,
   query: pageQuerySchema.extend({ buyerId: idOf('usr').optional() }),
+  errors: { 403: ['forbidden'] },
   responses: { 200: { description: 'A page of orders', schema: pageSchema(orderSchema) } },
 });
 
 export const getOrderRoute = defineRoute({
   method: 'GET',
   path: '/v1/orders/{orderId}',
+  operationId: 'getOrder',
   access: 'user',
   summary: 'An order (its buyer and admins)',
   tags: tagsOf,
@@ -362,17 +387,20 @@ export const getOrderRoute = defineRoute({
 export const refundOrderRoute = defineRoute({
   method: 'POST',
   path: '/v1/orders/{orderId}/refund',
+  operationId: 'refundOrder',
   access: 'admin',
   summary: 'Reverse an order: transfers back, budget credited back, entitlements taken back; once',
   tags: tagsOf,
   idempotencyKey: 'required',
   params: z.object({ orderId }),
+  errors: { 409: ['already_refunded', 'refund_not_covered'] },
   responses: { 200: { description: 'The refunded order', schema: orderSchema } },
 });
 
 export const myEntitlementsRoute = defineRoute({
   method: 'GET',
   path: '/v1/me/entitlements',
+  operationId: 'listMyEntitlements',
   access: 'user',
   summary: 'What the caller owns: one entitlement per listing bought',
   tags: tagsOf,
@@ -383,6 +411,7 @@ export const myEntitlementsRoute = defineRoute({
 export const mySalesRoute = defineRoute({
   method: 'GET',
   path: '/v1/me/sales',
+  operationId: 'listMySales',
   access: 'user',
   summary: "The caller's sales, newest first, and their earnings over all sales",
   tags: tagsOf,

@@ -11,6 +11,7 @@ export const priceSchema = z
 export const listPricesRoute = defineRoute({
   method: 'GET',
   path: '/v1/prices',
+  operationId: 'listPrices',
   access: 'user',
   summary: 'The price of every workflow component, by component name',
   tags: ['prices'],
@@ -21,6 +22,7 @@ export const listPricesRoute = defineRoute({
 export const setPriceRoute = defineRoute({
   method: 'PUT',
   path: '/v1/prices/{component}',
+  operationId: 'setPrice',
   access: 'admin',
   summary: "Change a component's price",
   tags: ['prices'],

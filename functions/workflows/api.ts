@@ -30,7 +30,6 @@ import {
 const submitted = (workflow: Workflow) => ({
   status: 202,
   body: submittedView(workflow),
-  headers: { location: `/v1/workflows/${workflow.id}` },
 });
 
 /** A link per artifact: signing is local, so seven links cost no request. */

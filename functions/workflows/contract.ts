@@ -126,6 +126,7 @@ export const submittedSchema = z
 export const submitWorkflowRoute = defineRoute({
   method: 'POST',
   path: '/v1/workflows',
+  operationId: 'submitWorkflow',
   access: 'user',
   summary: 'Submit a research query: estimate it, hold the estimate and reserve it on the budget, run it',
   tags,
@@ -144,24 +145,43 @@ export const submitWorkflowRoute = defineRoute({
     budgetId: idOf('bud'),
     maxCost: amountSchema.optional().meta({ description: 'Refuse (422) when the estimate is above this' }),
   }),
+  errors: {
+    402: ['budget_exceeded', 'insufficient_funds'],
+    404: ['not_found'],
+    409: ['budget_closed', 'budget_suspended'],
+    422: [
+      'max_cost_exceeded',
+      'prompt_control_characters',
+      'prompt_empty',
+      'prompt_too_long',
+      'prompt_unsafe',
+    ],
+  },
   responses: {
-    202: { description: 'Accepted: the workflow runs; follow links.self', schema: submittedSchema },
+    202: {
+      description: 'Accepted: the workflow runs; follow links.self',
+      schema: submittedSchema,
+      location: '/v1/workflows/{id}',
+    },
   },
 });
 
 export const listWorkflowsRoute = defineRoute({
   method: 'GET',
   path: '/v1/workflows',
+  operationId: 'listWorkflows',
   access: 'user',
   summary: "The caller's workflows, newest first (admins: any user's with userId)",
   tags,
   query: pageQuerySchema.extend({ userId: idOf('usr').optional() }),
+  errors: { 403: ['forbidden'] },
   responses: { 200: { description: 'A page of workflows', schema: pageSchema(workflowSummarySchema) } },
 });
 
 export const getWorkflowRoute = defineRoute({
   method: 'GET',
   path: '/v1/workflows/{workflowId}',
+  operationId: 'getWorkflow',
   access: 'user',
   summary:
     'A workflow: phases with costs, components, timings and artifact links; the response (owner, admins)',
@@ -173,16 +193,19 @@ export const getWorkflowRoute = defineRoute({
 export const cancelWorkflowRoute = defineRoute({
   method: 'POST',
   path: '/v1/workflows/{workflowId}/cancel',
+  operationId: 'cancelWorkflow',
   access: 'user',
   summary: 'Stop after the running phase; the rest of the holds and the reservation are released',
   tags,
   params: workflowParams,
+  errors: { 409: ['workflow_finished'] },
   responses: { 202: { description: 'Cancelling (or cancelled)', schema: workflowSchema } },
 });
 
 export const artifactRoute = defineRoute({
   method: 'GET',
   path: '/v1/workflows/{workflowId}/artifacts/{phase}',
+  operationId: 'getWorkflowArtifact',
   access: 'user',
   summary: "A short-lived link to a phase's artifact in S3 (phase id or number)",
   tags,
@@ -224,6 +247,7 @@ export const verificationSchema = z
 export const auditRoute = defineRoute({
   method: 'GET',
   path: '/v1/workflows/{workflowId}/audit',
+  operationId: 'verifyWorkflowAudit',
   access: 'user',
   summary: 'Verify the audit trail now: re-read the artifacts from S3 and recompute the hash chain',
   tags,
@@ -250,6 +274,7 @@ export const safetyPolicySchema = z
 export const getSafetyPolicyRoute = defineRoute({
   method: 'GET',
   path: '/v1/safety/policy',
+  operationId: 'getSafetyPolicy',
   access: 'admin',
   summary: 'The safety screen: phrase lists and the threshold',
   tags: ['safety'],
@@ -259,6 +284,7 @@ export const getSafetyPolicyRoute = defineRoute({
 export const setSafetyPolicyRoute = defineRoute({
   method: 'PUT',
   path: '/v1/safety/policy',
+  operationId: 'setSafetyPolicy',
   access: 'admin',
   summary: 'Change the threshold or replace phrase lists (the lists given replace the stored ones)',
   tags: ['safety'],

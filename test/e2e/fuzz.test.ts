@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRoutes } from '../../infra/manifest.js';
 import { fuzzRoutes, type Send } from '../fuzz/harness.js';
+import { assertDocumented } from '../support/http.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 import { listingBody } from './marketplace-support.js';
 
@@ -27,6 +28,13 @@ const send: Send = async (method, path, options) => {
   const body = method === 'GET' ? undefined : options.rawBody;
   const response = await fetch(`${t.runtime.url}${path}`, { method, headers, body });
   const text = await response.text();
+  await assertDocumented(t.runtime.url, {
+    method,
+    path,
+    status: response.status,
+    headers: response.headers,
+    text,
+  });
   let parsed: unknown = text;
   try {
     parsed = text ? JSON.parse(text) : undefined;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertDocumented } from '../support/http.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 
 /** The identity and ledger routes through HTTP, against the local AWS. */
@@ -181,9 +182,12 @@ describe('Ledger: idempotency', () => {
       headers: { authorization: `Bearer ${payer.key}`, 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ amount: '7.25', to: payee.id }), // same body, keys reordered
     });
+    const text = await raw.text();
+    const answer = { method: 'POST', path: '/v1/transfers', status: raw.status, headers: raw.headers, text };
+    await assertDocumented(t.runtime.url, answer);
     expect(raw.status).toBe(201);
     expect(raw.headers.get('idempotent-replayed')).toBe('true');
-    expect(await raw.text()).toBe(JSON.stringify(responses[0]?.body));
+    expect(text).toBe(JSON.stringify(responses[0]?.body));
     expect((await t.api('GET', '/v1/accounts/me/transfers', { key: payee.key })).body.items).toHaveLength(1);
   });
 

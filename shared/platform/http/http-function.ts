@@ -20,7 +20,7 @@ import { type Table, table } from '../table.js';
 import { problemErrors, requestIdOf } from './middleware.js';
 import { parseInput } from './parse-input.js';
 import { type Principal, principalSchema } from './principal.js';
-import { type RouteSpec, routeKey } from './route.js';
+import { locationHeader, type RouteSpec, routeKey } from './route.js';
 
 export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<Record<string, unknown> | undefined>;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -73,6 +73,8 @@ function authorise(spec: RouteSpec, event: HttpEvent): Principal {
 }
 
 function idempotencyKeyOf(spec: RouteSpec, event: HttpEvent): string | undefined {
+  // A route that takes no key ignores the header, whatever it holds.
+  if (!spec.idempotencyKey) return undefined;
   const key = event.headers?.['idempotency-key'];
   if (key === undefined || key === '') {
     if (spec.idempotencyKey === 'required') {
@@ -147,14 +149,21 @@ export function httpFunction(
     const result = await firstAnswerWins(replays.table, replays.clock, idempotency, () =>
       binding.handle(request),
     );
-    return toHttpResponse(result, requestId);
+    const headers = { ...locationHeader(spec, result.status, result.body), ...result.headers };
+    return toHttpResponse({ ...result, headers }, requestId);
+  };
+
+  /** A replayed answer carries the same `Location` as the first. */
+  const replayHeaders = (event: HttpEvent, status: number, body: string): Record<string, string> => {
+    const spec = byKey.get(event.routeKey)?.spec;
+    return spec ? locationHeader(spec, status, JSON.parse(body)) : {};
   };
 
   return (
     middy<HttpEvent, HttpResponse, Error, Context>()
       // Never log the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it carries the API key.
       .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-      .use(problemErrors())
+      .use(problemErrors(replayHeaders))
       .handler(dispatch)
   );
 }

@@ -21,7 +21,9 @@ export function problemResponse(problem: Problem, headers: Record<string, string
  * Logs the request id with every line and turns errors into problem+json: a domain error keeps
  * its status and code; anything else is logged in full and answered as a bare 500.
  */
-export function problemErrors(): middy.MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
+export function problemErrors(
+  replayHeaders: (event: HttpEvent, status: number, body: string) => Record<string, string> = () => ({}),
+): middy.MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   return {
     before: (request) => {
       logger.appendKeys({ requestId: requestIdOf(request.event), routeKey: request.event.routeKey });
@@ -37,6 +39,7 @@ export function problemErrors(): middy.MiddlewareObj<HttpEvent, HttpResponse, Er
             'content-type': 'application/json',
             'x-request-id': requestId,
             'idempotent-replayed': 'true',
+            ...replayHeaders(request.event, error.response.status, error.response.body),
           },
           body: error.response.body,
         };

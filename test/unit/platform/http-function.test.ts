@@ -12,6 +12,7 @@ import { httpEvent } from '../../support/http-event.js';
 const pay = defineRoute({
   method: 'POST',
   path: '/v1/things/{id}/pay',
+  operationId: 'pay',
   access: 'user',
   summary: 'test route',
   tags: ['test'],
@@ -23,6 +24,7 @@ const pay = defineRoute({
 const admin = defineRoute({
   method: 'GET',
   path: '/v1/admin-only',
+  operationId: 'admin',
   access: 'admin',
   summary: 't',
   tags: ['t'],
@@ -31,6 +33,7 @@ const admin = defineRoute({
 const boom = defineRoute({
   method: 'GET',
   path: '/v1/boom',
+  operationId: 'boom',
   access: 'public',
   summary: 't',
   tags: ['t'],
@@ -58,6 +61,7 @@ const handler = httpFunction(
 );
 
 const user = { userId: 'usr_1', role: 'user', keyId: 'k1' } as const;
+const adminUser = { userId: 'usr_2', role: 'admin', keyId: 'k2' } as const;
 const call = async (event: ReturnType<typeof httpEvent>) => {
   const response = await handler(event, lambdaContext('test', 128, 3));
   return { ...response, json: response.body ? JSON.parse(response.body) : undefined };
@@ -106,6 +110,15 @@ describe('HTTP chain: refusals are problem+json', () => {
     const response = await call(payEvent('{"amount":"1"}', {}));
     expect(response.statusCode).toBe(400);
     expect(response.json.code).toBe('idempotency_key_required');
+  });
+
+  it('checks an Idempotency-Key only where the route takes one', async () => {
+    const invalid = { 'idempotency-key': 'not\tvisible ascii' };
+    const keyed = await call(payEvent('{"amount":"1"}', invalid));
+    expect(keyed.statusCode).toBe(400);
+    expect(keyed.json.code).toBe('idempotency_key_invalid');
+    const unkeyed = await call(httpEvent(`GET ${admin.path}`, { headers: invalid, principal: adminUser }));
+    expect(unkeyed.statusCode).toBe(200);
   });
 
   it('maps a domain error to its status and code', async () => {
