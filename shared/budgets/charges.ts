@@ -1,22 +1,18 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { UnavailableError } from '#platform/errors.js';
 import type { Idempotency } from '#platform/idempotency.js';
 import { logger } from '#platform/logger.js';
 import type { Micro } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
 import { queryPage } from '#platform/query-page.js';
 import { Transaction } from '#platform/transaction.js';
+import { commitFreeingExpiredHolds } from '#shared/ledger/holds.js';
 import { Posting } from '#shared/ledger/posting.js';
-import { commitFreeingExpiredHolds } from '#shared/ledger/transfers.js';
 import { recordAlert, thresholdAlert } from './alerts.js';
-import { type Budget, budgetKey, budgetOf } from './budget.js';
+import { type Budget, budgetKey } from './budget.js';
 import type { BudgetDeps } from './budget-deps.js';
 import { budgetChargeLeg } from './budget-leg.js';
 import { type BudgetChargeInput, type ChargePlan, planCharge } from './charge-plan.js';
-import { BudgetChangedError, BudgetNotFoundError } from './errors.js';
-
-/** How often a charge planned from a read may find the budget changed before it gives up. */
-const MAX_PLANS = 16;
+import { BudgetChangedError } from './errors.js';
+import { replanOnBudgetChange } from './replan.js';
 
 export interface Charge {
   id: string;
@@ -50,17 +46,16 @@ export function chargeRecordPut(tableName: string, charge: Charge) {
 /**
  * Commits `compose`'s legs (ledger, orders, ...) together with the budget's leg in one
  * transaction, then records any alert the charge crossed. The first attempt is the fast plan;
- * when its conditions fail, the budget the failure returned is planned from and written on
- * condition that it is unchanged, a bounded number of times.
+ * when its conditions fail, it is planned again from the budget and written on condition that
+ * the budget is unchanged (`replanOnBudgetChange`).
  */
-export async function commitWithBudget<T>(
+export function commitWithBudget<T>(
   deps: BudgetDeps,
   input: BudgetChargeInput & { payerId: string },
   compose: (tx: Transaction, now: Date) => T,
   idempotency?: Idempotency<T>,
 ): Promise<T> {
-  let seen: Budget | undefined;
-  for (let attempt = 1; ; attempt++) {
+  return replanOnBudgetChange(deps, input.budgetId, async (seen) => {
     const now = deps.clock.now();
     const plan = planCharge(input, seen, now);
     const tx = new Transaction(deps.table).add(
@@ -70,19 +65,7 @@ export async function commitWithBudget<T>(
     if (plan.kind === 'informed' && plan.reset) tx.add(periodHistoryPut(deps.table.name, plan.from));
     const result = compose(tx, now);
     tx.idempotent(idempotency, result, now);
-    try {
-      await commitFreeingExpiredHolds(deps, tx, input.payerId);
-    } catch (error) {
-      if (!(error instanceof BudgetChangedError)) throw error;
-      // Real DynamoDB returns the budget with the cancellation; a backend that does not is read.
-      const item = error.item ?? (await readBudgetItem(deps, input.budgetId));
-      if (!item) throw new BudgetNotFoundError();
-      if (attempt >= MAX_PLANS) throw new UnavailableError('The budget is changing too fast, retry shortly');
-      seen = budgetOf(item);
-      // Many charges re-planning against one budget at once: spread them out a little.
-      await deps.retry.sleep(Math.random() * deps.retry.baseDelayMs * Math.min(attempt, 4));
-      continue;
-    }
+    await commitFreeingExpiredHolds(deps, tx, [input.payerId]);
     // The charge is done: a failure to record its alerts must not turn it into an error (the
     // client would see a failure for money that moved); the health sweep adds missing alerts.
     await recordChargeAlerts(deps, input.budgetId, plan, now).catch((error: unknown) =>
@@ -92,14 +75,7 @@ export async function commitWithBudget<T>(
       }),
     );
     return result;
-  }
-}
-
-async function readBudgetItem(deps: BudgetDeps, budgetId: string) {
-  const { Item } = await deps.table.doc.send(
-    new GetCommand({ TableName: deps.table.name, Key: budgetKey(budgetId), ConsistentRead: true }),
-  );
-  return Item;
+  });
 }
 
 /** The old period's figures, kept when a monthly budget starts a new month. */

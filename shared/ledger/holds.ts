@@ -12,6 +12,7 @@ import {
   CaptureExceedsHoldError,
   HoldNotActiveError,
   HoldNotFoundError,
+  InsufficientFundsError,
   SelfTransferError,
 } from './errors.js';
 import { type LedgerDeps, requireUser } from './ledger.js';
@@ -143,8 +144,7 @@ export async function createHold(
   const hold = addHold(deps, tx, posting, input, now);
   posting.applyTo(tx, deps.table.name);
   tx.idempotent(idempotency, hold, now);
-  const { commitFreeingExpiredHolds } = await import('./transfers.js');
-  await commitFreeingExpiredHolds(deps, tx, hold.ownerId);
+  await commitFreeingExpiredHolds(deps, tx, [hold.ownerId]);
   return hold;
 }
 
@@ -314,6 +314,32 @@ async function expireAll(deps: LedgerDeps, index: 'gsi2' | 'gsi3', partitionKey:
     start = page.LastEvaluatedKey;
   } while (start);
   return expired;
+}
+
+/**
+ * Commits a transaction that debits `payers`. Expired holds still count in a stored available
+ * balance until they are resolved (reads already ignore them), so a refusal for want of one
+ * payer's funds resolves that payer's lapsed holds and tries again, once per payer; a payer still
+ * short gets `short(accountId)` (the refusal itself unless told otherwise).
+ */
+export async function commitFreeingExpiredHolds(
+  deps: LedgerDeps,
+  tx: Transaction,
+  payers: readonly string[],
+  short: (accountId: string, refusal: InsufficientFundsError) => Error = (_, refusal) => refusal,
+): Promise<void> {
+  const freed = new Set<string>();
+  for (;;) {
+    try {
+      await tx.commit(deps.retry);
+      return;
+    } catch (error) {
+      if (!(error instanceof InsufficientFundsError) || !payers.includes(error.accountId)) throw error;
+      if (freed.has(error.accountId) || (await resolveExpiredHoldsOf(deps, error.accountId)) === 0)
+        throw short(error.accountId, error);
+      freed.add(error.accountId);
+    }
+  }
 }
 
 /** The owner's lapsed holds, resolved now (a debit refused because of them retries after this). */

@@ -1,8 +1,8 @@
 import type { Idempotency } from '#platform/idempotency.js';
 import type { Micro } from '#platform/money.js';
 import { Transaction } from '#platform/transaction.js';
-import { InsufficientFundsError, SelfTransferError } from './errors.js';
-import { resolveExpiredHoldsOf } from './holds.js';
+import { SelfTransferError } from './errors.js';
+import { commitFreeingExpiredHolds } from './holds.js';
 import { type LedgerDeps, requireUser } from './ledger.js';
 import { Posting, type Transfer } from './posting.js';
 
@@ -38,24 +38,6 @@ export async function transfer(
   const moved = posting.move({ ...input, reason: 'transfer' });
   const tx = requireUser(new Transaction(deps.table), deps, input.to, 'body.to');
   posting.applyTo(tx, deps.table.name).idempotent(idempotency, moved, now);
-  await commitFreeingExpiredHolds(deps, tx, input.from);
+  await commitFreeingExpiredHolds(deps, tx, [input.from]);
   return moved;
-}
-
-/**
- * Expired holds still count in the stored available balance until they are resolved; reads
- * already ignore them, so a debit refused because of them resolves them and tries again.
- */
-export async function commitFreeingExpiredHolds(
-  deps: LedgerDeps,
-  tx: Transaction,
-  payer: string,
-): Promise<void> {
-  try {
-    await tx.commit(deps.retry);
-  } catch (error) {
-    if (!(error instanceof InsufficientFundsError) || error.accountId !== payer) throw error;
-    if ((await resolveExpiredHoldsOf(deps, payer)) === 0) throw error;
-    await tx.commit(deps.retry);
-  }
 }

@@ -1,17 +1,15 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '#platform/batch-get.js';
 import { epochSeconds } from '#platform/clock.js';
-import { UnavailableError } from '#platform/errors.js';
 import type { Idempotency } from '#platform/idempotency.js';
 import { idempotencyKeyOf, replayOf } from '#platform/idempotency.js';
 import { newId } from '#platform/ids.js';
 import type { Micro } from '#platform/money.js';
 import { Transaction } from '#platform/transaction.js';
-import { budgetKey, budgetOf } from '#shared/budgets/budget.js';
+import type { Budget } from '#shared/budgets/budget.js';
 import { BudgetChangedError } from '#shared/budgets/errors.js';
 import { budgetRefundLeg, refundablePeriod, refundRecordPut } from '#shared/budgets/refund-leg.js';
-import { InsufficientFundsError } from '#shared/ledger/errors.js';
-import { resolveExpiredHoldsOf } from '#shared/ledger/holds.js';
+import { replanOnBudgetChange } from '#shared/budgets/replan.js';
+import { commitFreeingExpiredHolds } from '#shared/ledger/holds.js';
 import { Posting } from '#shared/ledger/posting.js';
 import { refundLeg } from './entitlement.js';
 import { AlreadyRefundedError, OrderNotFoundError, RefundNotCoveredError } from './errors.js';
@@ -32,37 +30,35 @@ export async function refundOrder(
   input: { orderId: string; adminId: string },
   idempotency?: Idempotency<Order>,
 ): Promise<Order> {
-  for (let attempt = 1; ; attempt++) {
-    const idempotencyKey = idempotency && idempotencyKeyOf(idempotency);
-    const read = await batchGet(deps.table, [
-      orderKey(input.orderId),
-      ...(idempotencyKey ? [idempotencyKey] : []),
-    ]);
-    const record = idempotencyKey && read.get(idempotencyKey);
-    if (idempotency && record && Number(record.expiresAt) >= epochSeconds(deps.clock.now()))
-      throw replayOf(record, idempotency.requestHash);
-    const item = read.get(orderKey(input.orderId));
-    if (!item) throw new OrderNotFoundError();
-    const order = orderOf(item);
-    if (order.status === 'refunded') throw new AlreadyRefundedError();
-    const { Item: budgetItem } = await deps.table.doc.send(
-      new GetCommand({ TableName: deps.table.name, Key: budgetKey(order.budgetId), ConsistentRead: true }),
-    );
-    try {
-      return await commitRefund(deps, order, input.adminId, budgetItem, idempotency);
-    } catch (error) {
-      // A charge started a new month meanwhile: read again, the order's period is now closed.
-      if (!(error instanceof BudgetChangedError)) throw error;
-      if (attempt >= 3) throw new UnavailableError('The budget is changing too fast, retry shortly');
-    }
-  }
+  const idempotencyKey = idempotency && idempotencyKeyOf(idempotency);
+  const read = await batchGet(deps.table, [
+    orderKey(input.orderId),
+    ...(idempotencyKey ? [idempotencyKey] : []),
+  ]);
+  const record = idempotencyKey && read.get(idempotencyKey);
+  if (idempotency && record && Number(record.expiresAt) >= epochSeconds(deps.clock.now()))
+    throw replayOf(record, idempotency.requestHash);
+  const item = read.get(orderKey(input.orderId));
+  if (!item) throw new OrderNotFoundError();
+  const order = orderOf(item);
+  if (order.status === 'refunded') throw new AlreadyRefundedError();
+  // Planned from the budget as read: a charge that started a new month meanwhile closes the
+  // order's period, so the refund is planned again from the budget as it is then.
+  return replanOnBudgetChange(
+    deps,
+    order.budgetId,
+    (budget) => commitRefund(deps, order, input.adminId, budget, idempotency),
+    {
+      readFirst: true,
+    },
+  );
 }
 
 async function commitRefund(
   deps: MarketplaceDeps,
   order: Order,
   adminId: string,
-  budgetItem: Record<string, unknown> | undefined,
+  budget: Budget | undefined,
   idempotency: Idempotency<Order> | undefined,
 ): Promise<Order> {
   const tableName = deps.table.name;
@@ -137,7 +133,6 @@ async function commitRefund(
       ),
     );
   }
-  const budget = budgetItem && budgetOf(budgetItem);
   const periodKey = budget && refundablePeriod(budget, new Date(order.createdAt), now);
   if (periodKey && order.total > 0n) {
     const charge = {
@@ -158,30 +153,12 @@ async function commitRefund(
     );
   }
   tx.idempotent(idempotency, refunded, now);
-  await commitCoveringSellers(deps, tx, new Set(bySeller.keys()));
+  // A seller who spent the proceeds makes the refund impossible to reverse automatically (409).
+  await commitFreeingExpiredHolds(
+    deps,
+    tx,
+    [...bySeller.keys()],
+    (seller) => new RefundNotCoveredError(seller),
+  );
   return refunded;
-}
-
-/**
- * A seller's debit needs their available balance: expired holds still count in it until
- * resolved, so they are resolved and the refund tried again; a seller who spent the proceeds
- * makes the refund impossible to reverse automatically (409).
- */
-async function commitCoveringSellers(
-  deps: MarketplaceDeps,
-  tx: Transaction,
-  sellers: Set<string>,
-): Promise<void> {
-  const freed = new Set<string>();
-  for (;;) {
-    try {
-      await tx.commit(deps.retry);
-      return;
-    } catch (error) {
-      if (!(error instanceof InsufficientFundsError) || !sellers.has(error.accountId)) throw error;
-      if (freed.has(error.accountId) || (await resolveExpiredHoldsOf(deps, error.accountId)) === 0)
-        throw new RefundNotCoveredError(error.accountId);
-      freed.add(error.accountId);
-    }
-  }
 }

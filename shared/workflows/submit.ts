@@ -4,10 +4,9 @@ import type { Micro } from '#platform/money.js';
 import { Transaction } from '#platform/transaction.js';
 import { reservationRefusal, reserveLeg } from '#shared/budgets/reservations.js';
 import { InsufficientFundsError } from '#shared/ledger/errors.js';
-import { addHold } from '#shared/ledger/holds.js';
+import { addHold, commitFreeingExpiredHolds } from '#shared/ledger/holds.js';
 import { Posting } from '#shared/ledger/posting.js';
 import { getAccount } from '#shared/ledger/reads.js';
-import { commitFreeingExpiredHolds } from '#shared/ledger/transfers.js';
 import { PHASES } from '#shared/prices/phases.js';
 import { getPriceList, phaseCost } from '#shared/prices/price-list.js';
 import { EstimateNotCoveredError, MaxCostExceededError } from './errors.js';
@@ -124,7 +123,7 @@ export async function submitWorkflow(
   });
   tx.idempotent(idempotency, workflow, now);
   try {
-    await commitFreeingExpiredHolds(deps, tx, input.ownerId);
+    await commitFreeingExpiredHolds(deps, tx, [input.ownerId]);
   } catch (error) {
     if (error instanceof IdempotentReplay) {
       await resendFirstPhase(deps, error);
