@@ -1,5 +1,7 @@
+import * as z from 'zod';
+import { itemCodec, storedInt, storedMicro, storedMicroOrZero, storedString } from '#platform/item-codec.js';
 import type { Micro } from '#platform/money.js';
-import { hasKey, type Keyed, mapValues, record } from '#platform/records.js';
+import { hasKey, type Keyed, record } from '#platform/records.js';
 
 /**
  * A budget caps what its members may spend. It is one item: configuration plus the running
@@ -64,50 +66,60 @@ export const remainingOf = (budget: Pick<Budget, 'limit' | 'spent' | 'reserved'>
 
 export const isMember = (budget: Budget, userId: string): boolean => hasKey(budget.members, userId);
 
-const micro = (value: unknown): Micro =>
-  value === undefined || value === null ? 0n : BigInt(value as bigint);
-
 function prefixed(item: Record<string, unknown>, prefix: string): Record<string, Micro> {
   return record(
     Object.entries(item)
       .filter(([name]) => name.startsWith(prefix))
-      .map(([name, value]) => [name.slice(prefix.length), micro(value)] as const),
+      .map(([name, value]) => [name.slice(prefix.length), storedMicro.parse(value)] as const),
   );
 }
 
-export function budgetOf(item: Record<string, unknown>): Budget {
-  const categories = (item.categories ?? {}) as Record<
-    string,
-    { allocation: unknown; enforcement: Enforcement }
-  >;
-  const members = (item.members ?? {}) as Record<string, { cap?: unknown }>;
-  return {
-    id: String(item.id),
-    ownerId: String(item.ownerId),
-    name: String(item.name),
-    status: item.status as BudgetStatus,
-    period: item.period as Period,
-    periodKey: String(item.periodKey),
-    total: micro(item.total),
-    limit: micro(item.limit),
-    spent: micro(item.spent),
-    reserved: micro(item.reserved),
-    autoExpand: { enabled: Boolean(item.autoExpandEnabled), maxExpansion: micro(item.maxExpansion) },
-    alertThresholds: ((item.alertThresholds ?? []) as unknown[]).map(Number),
-    suspendAtPercent:
-      item.suspendAtPercent === undefined || item.suspendAtPercent === null
-        ? null
-        : Number(item.suspendAtPercent),
-    categories: mapValues(categories, (c) => ({
-      allocation: micro(c.allocation),
-      enforcement: c.enforcement,
+const storedCategory = z.object({ allocation: storedMicro, enforcement: z.enum(['soft', 'hard']) });
+const storedMember = z.object({ cap: storedMicro.nullish().transform((cap) => cap ?? null) });
+
+/** A budget item as `budgetItem` writes it; the per-category and per-member figures are attributes of their own. */
+export const budgetOf = itemCodec<Budget>(
+  'budget',
+  z
+    .looseObject({
+      id: storedString,
+      ownerId: storedString,
+      name: storedString,
+      status: z.enum(['active', 'suspended', 'closed']),
+      period: z.enum(['none', 'monthly']),
+      periodKey: storedString,
+      total: storedMicro,
+      limit: storedMicro,
+      spent: storedMicro,
+      reserved: storedMicroOrZero,
+      autoExpandEnabled: z.boolean().optional(),
+      maxExpansion: storedMicroOrZero,
+      alertThresholds: z.array(storedInt).optional(),
+      suspendAtPercent: storedInt.nullish(),
+      categories: z.record(z.string(), storedCategory).optional(),
+      members: z.record(z.string(), storedMember).optional(),
+      version: storedMicro,
+      createdAt: storedString,
+    })
+    .transform((item) => ({
+      id: item.id,
+      ownerId: item.ownerId,
+      name: item.name,
+      status: item.status,
+      period: item.period,
+      periodKey: item.periodKey,
+      total: item.total,
+      limit: item.limit,
+      spent: item.spent,
+      reserved: item.reserved,
+      autoExpand: { enabled: item.autoExpandEnabled ?? false, maxExpansion: item.maxExpansion },
+      alertThresholds: item.alertThresholds ?? [],
+      suspendAtPercent: item.suspendAtPercent ?? null,
+      categories: record(Object.entries(item.categories ?? {})),
+      categorySpent: prefixed(item, 'categorySpent#'),
+      members: record(Object.entries(item.members ?? {})),
+      memberSpent: prefixed(item, 'memberSpent#'),
+      version: item.version,
+      createdAt: item.createdAt,
     })),
-    categorySpent: prefixed(item, 'categorySpent#'),
-    members: mapValues(members, (m) => ({
-      cap: m.cap === undefined || m.cap === null ? null : micro(m.cap),
-    })),
-    memberSpent: prefixed(item, 'memberSpent#'),
-    version: micro(item.version),
-    createdAt: String(item.createdAt),
-  };
-}
+);

@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import type { Idempotency } from '#platform/idempotency.js';
 import { newId } from '#platform/ids.js';
+import { itemCodec, storedMicro, storedString } from '#platform/item-codec.js';
 import type { Micro } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
 import { queryAll, queryPage } from '#platform/query-page.js';
@@ -47,22 +49,30 @@ const expiryKey = (hold: Pick<Hold, 'expiresAt' | 'id'>) => `${hold.expiresAt}#$
 /** Sort keys at or before `now`: ISO times compare as strings, `~` sorts after every id. */
 const expiredBound = (now: Date) => `${now.toISOString()}#~`;
 
+/** A hold item as `addHold` writes it and resolutions update it. */
+const decodeHold = itemCodec<Hold>(
+  'hold',
+  z.object({
+    id: storedString,
+    ownerId: storedString,
+    payee: storedString,
+    amount: storedMicro,
+    status: z.enum(['active', 'captured', 'released', 'expired']),
+    expiresAt: storedString,
+    createdAt: storedString,
+    capturedAmount: storedMicro.optional(),
+    captureTransferId: storedString.optional(),
+    resolvedAt: storedString.optional(),
+    budgetId: storedString.optional(),
+    category: storedString.optional(),
+  }),
+);
+
+/** The hold as it stands at `now`: `active` past its expiry reads as `expired`. */
 function holdOf(item: Record<string, unknown>, now: Date): Hold {
-  const stored = item.status as HoldStatus;
-  const lapsed = stored === 'active' && Date.parse(String(item.expiresAt)) <= now.getTime();
-  return {
-    id: String(item.id),
-    ownerId: String(item.ownerId),
-    payee: String(item.payee),
-    amount: BigInt(item.amount as bigint),
-    status: lapsed ? 'expired' : stored,
-    expiresAt: String(item.expiresAt),
-    createdAt: String(item.createdAt),
-    ...(item.capturedAmount !== undefined ? { capturedAmount: BigInt(item.capturedAmount as bigint) } : {}),
-    ...(item.captureTransferId ? { captureTransferId: String(item.captureTransferId) } : {}),
-    ...(item.resolvedAt ? { resolvedAt: String(item.resolvedAt) } : {}),
-    ...(item.budgetId ? { budgetId: String(item.budgetId), category: String(item.category) } : {}),
-  };
+  const hold = decodeHold(item);
+  const lapsed = hold.status === 'active' && Date.parse(hold.expiresAt) <= now.getTime();
+  return lapsed ? { ...hold, status: 'expired' } : hold;
 }
 
 export interface NewHold {

@@ -1,5 +1,7 @@
+import * as z from 'zod';
+import { itemCodec, storedMicro, storedString } from '#platform/item-codec.js';
 import type { Micro } from '#platform/money.js';
-import type { ListingType, PricingModel } from './catalogue.js';
+import { LISTING_TYPES, type ListingType, PRICING_MODELS, type PricingModel } from './catalogue.js';
 
 /**
  * An order is one item with its lines; each seller of the order also gets a sale item in their
@@ -103,49 +105,55 @@ export function saleItem(sale: Sale): Record<string, unknown> {
   return { ...saleKey(sale.sellerId, sale.orderId), type: 'sale', ...sale, lines: sale.lines.map(lineItem) };
 }
 
-const micro = (value: unknown): Micro => BigInt((value ?? 0n) as bigint);
+const storedLine = z.object({
+  listingId: storedString,
+  sellerId: storedString,
+  title: storedString,
+  type: z.enum(LISTING_TYPES),
+  pricingModel: z.enum(PRICING_MODELS),
+  price: storedMicro,
+  fee: storedMicro,
+  proceeds: storedMicro,
+});
+const status = z.enum(['completed', 'refunded']);
 
-function lineOf(item: Record<string, unknown>): OrderLine {
-  return {
-    listingId: String(item.listingId),
-    sellerId: String(item.sellerId),
-    title: String(item.title),
-    type: item.type as ListingType,
-    pricingModel: item.pricingModel as PricingModel,
-    price: micro(item.price),
-    fee: micro(item.fee),
-    proceeds: micro(item.proceeds),
-  };
-}
+/** An order item as `orderItem` writes it. */
+export const orderOf = itemCodec<Order>(
+  'order',
+  z
+    .object({
+      id: storedString,
+      buyerId: storedString,
+      budgetId: storedString,
+      category: storedString,
+      status,
+      lines: z.array(storedLine),
+      total: storedMicro,
+      fee: storedMicro,
+      createdAt: storedString,
+      refundId: storedString.optional(),
+      refundedAt: storedString.optional(),
+      refundedBy: storedString.optional(),
+    })
+    .transform(({ refundId, refundedAt, refundedBy, ...order }) => ({
+      ...order,
+      ...(refundId ? { refund: { id: refundId, at: String(refundedAt), by: String(refundedBy) } } : {}),
+    })),
+);
 
-export function orderOf(item: Record<string, unknown>): Order {
-  return {
-    id: String(item.id),
-    buyerId: String(item.buyerId),
-    budgetId: String(item.budgetId),
-    category: String(item.category),
-    status: item.status as OrderStatus,
-    lines: ((item.lines ?? []) as Record<string, unknown>[]).map(lineOf),
-    total: micro(item.total),
-    fee: micro(item.fee),
-    createdAt: String(item.createdAt),
-    ...(item.refundId
-      ? { refund: { id: String(item.refundId), at: String(item.refundedAt), by: String(item.refundedBy) } }
-      : {}),
-  };
-}
-
-export function saleFrom(item: Record<string, unknown>): Sale {
-  return {
-    orderId: String(item.orderId),
-    sellerId: String(item.sellerId),
-    buyerId: String(item.buyerId),
-    status: item.status as OrderStatus,
-    lines: ((item.lines ?? []) as Record<string, unknown>[]).map(lineOf),
-    gross: micro(item.gross),
-    fee: micro(item.fee),
-    net: micro(item.net),
-    createdAt: String(item.createdAt),
-    ...(item.refundedAt ? { refundedAt: String(item.refundedAt) } : {}),
-  };
-}
+/** A seller's sale item as `saleItem` writes it. */
+export const saleFrom = itemCodec<Sale>(
+  'sale',
+  z.object({
+    orderId: storedString,
+    sellerId: storedString,
+    buyerId: storedString,
+    status,
+    lines: z.array(storedLine),
+    gross: storedMicro,
+    fee: storedMicro,
+    net: storedMicro,
+    createdAt: storedString,
+    refundedAt: storedString.optional(),
+  }),
+);
