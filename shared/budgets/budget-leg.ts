@@ -1,6 +1,7 @@
 import type { Micro } from '#platform/money.js';
 import { own } from '#platform/records.js';
 import type { TransactItem } from '#platform/transaction.js';
+import { updateExpression } from '#platform/update-expression.js';
 import {
   budgetKey,
   categoryRoomAttr,
@@ -136,7 +137,7 @@ export function budgetChargeLeg(
   return {
     Update: {
       ...common,
-      UpdateExpression: `SET ${sets.join(', ')}`,
+      UpdateExpression: updateExpression({ set: sets }),
       ConditionExpression: 'version = :v',
       ExpressionAttributeNames: informedNames,
       ExpressionAttributeValues: values,

@@ -8,6 +8,7 @@ import type { Micro } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
 import { queryAll, queryPage } from '#platform/query-page.js';
 import { Transaction } from '#platform/transaction.js';
+import { updateExpression } from '#platform/update-expression.js';
 import { releaseLeg, reservationRefusal, reserveLeg } from '#shared/budgets/reservations.js';
 import type { AccountId } from './accounts.js';
 import {
@@ -220,7 +221,16 @@ export function addResolution(
       Update: {
         TableName: deps.table.name,
         Key: holdKey(hold.id),
-        UpdateExpression: `SET #status = :status, resolvedAt = :now${capture ? ', capturedAmount = :captured, captureTransferId = :tid' : ''} REMOVE gsi2pk, gsi2sk, gsi3pk, gsi3sk`,
+        UpdateExpression: updateExpression({
+          set: [
+            '#status = :status',
+            'resolvedAt = :now',
+            capture && 'capturedAmount = :captured',
+            capture && 'captureTransferId = :tid',
+          ],
+          // Off the sparse indexes of active holds.
+          remove: ['gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'],
+        }),
         // Capture and release only before expiry; expiry only after it. Never twice. Milliseconds,
         // as the reads and the sweep compare: a hold is active until the instant of expiresAt.
         ConditionExpression: `#status = :active AND expiresAtMs ${expiring ? '<=' : '>'} :nowMs`,

@@ -1,4 +1,5 @@
 import type { TransactItem } from '#platform/transaction.js';
+import { updateExpression } from '#platform/update-expression.js';
 import { type ListingType, type PricingModel, SUBSCRIPTION_MS } from './catalogue.js';
 import { AlreadyOwnedError, EntitlementChangedError } from './errors.js';
 import type { Leg, Listing } from './listing.js';
@@ -201,7 +202,7 @@ export function purchaseLeg(
     Update: {
       TableName: tableName,
       Key: entitlementKey(input.buyerId, listing.id),
-      UpdateExpression: `SET ${sets.join(', ')}${grant.add ? ` ADD ${grant.add}` : ''}`,
+      UpdateExpression: updateExpression({ set: sets, add: [grant.add] }),
       ExpressionAttributeNames: { '#type': 'type', ...grant.names },
       ExpressionAttributeValues: {
         ':buyer': input.buyerId,

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { formatFtns } from '#platform/money.js';
+import { updateExpression } from '#platform/update-expression.js';
 import { HoldNotActiveError } from '#shared/ledger/errors.js';
 import { releaseHold } from '#shared/ledger/holds.js';
 import { findWorkflow } from './reads.js';
@@ -33,7 +34,15 @@ export async function stopWorkflow(
       new UpdateCommand({
         TableName: deps.table.name,
         Key: workflowKey(workflowId),
-        UpdateExpression: `SET #status = :stopped, finishedAt = if_not_exists(finishedAt, :now), updatedAt = :now${request.failure ? ', failure = :failure' : ''} REMOVE gsi2pk, gsi2sk`,
+        UpdateExpression: updateExpression({
+          set: [
+            '#status = :stopped',
+            'finishedAt = if_not_exists(finishedAt, :now)',
+            'updatedAt = :now',
+            request.failure && 'failure = :failure',
+          ],
+          remove: ['gsi2pk', 'gsi2sk'],
+        }),
         ConditionExpression: `#status IN (:queued, :running)${request.whilePhaseUnfinished ? ' AND phases.#phase.#status IN (:queued, :running)' : ''}`,
         ExpressionAttributeNames: {
           '#status': 'status',
