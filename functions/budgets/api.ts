@@ -72,10 +72,10 @@ export const handler = httpFunction([
     const input = { budgetId: request.params.budgetId, memberId: request.principal.userId, ...request.body };
     return chargeAnswer(await chargeBudget(budgetDeps(), input, idempotent(request, chargeAnswer)));
   }),
-  bind(listChargesRoute, async ({ params, principal, query }) => {
-    await getBudget(budgetDeps(), params.budgetId, principal);
-    return { status: 200, body: pageOf(await listCharges(budgetDeps(), params.budgetId, query), chargeView) };
-  }),
+  bind(listChargesRoute, async ({ params, principal, query }) => ({
+    status: 200,
+    body: pageOf(await listCharges(budgetDeps(), params.budgetId, principal, query), chargeView),
+  })),
   bind(putMemberRoute, async ({ params, principal, body }) =>
     budgetAnswer(200)(
       await setMember(budgetDeps(), params.budgetId, principal, params.userId, body.cap ?? null),
@@ -85,10 +85,9 @@ export const handler = httpFunction([
     budgetAnswer(200)(await removeMember(budgetDeps(), params.budgetId, principal, params.userId)),
   ),
   bind(listAlertsRoute, async ({ params, principal, query }) => {
-    await getBudget(budgetDeps(), params.budgetId, principal);
     return {
       status: 200,
-      body: pageOf(await listAlerts(budgetDeps().table, params.budgetId, query), alertView),
+      body: pageOf(await listAlerts(budgetDeps(), params.budgetId, principal, query), alertView),
     };
   }),
   bind(requestExpansionRoute, async (request) => {

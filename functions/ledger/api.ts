@@ -1,17 +1,14 @@
-import { NotFoundError } from '#platform/errors.js';
 import { bind, httpFunction, idempotent } from '#platform/http/http-function.js';
-import { isAdmin } from '#platform/http/principal.js';
 import { formatFtns } from '#platform/money.js';
 import { auditBudgets } from '#shared/budgets/audit.js';
 import { budgetDeps } from '#shared/budgets/budget-deps.js';
 import { captureHeldFunds } from '#shared/budgets/hold-capture.js';
-import { getUser } from '#shared/identity/users.js';
 import { auditLedger } from '#shared/ledger/audit.js';
 import type { Hold } from '#shared/ledger/holds.js';
 import { createHold, getHold, listHolds, releaseHold } from '#shared/ledger/holds.js';
 import { ledgerDeps } from '#shared/ledger/ledger.js';
 import type { Transfer } from '#shared/ledger/posting.js';
-import { history, getAccount as readAccount } from '#shared/ledger/reads.js';
+import { accountFor, history, getAccount as readAccount } from '#shared/ledger/reads.js';
 import { grant, transfer } from '#shared/ledger/transfers.js';
 import {
   captureMyHold,
@@ -36,11 +33,10 @@ export const handler = httpFunction([
     status: 200,
     body: accountView(await readAccount(ledgerDeps(), principal.userId)),
   })),
-  bind(getAccount, async ({ params, principal }) => {
-    const visible = isAdmin(principal) || principal.userId === params.userId;
-    if (!visible || !(await getUser(ledgerDeps().table, params.userId))) throw new NotFoundError('account');
-    return { status: 200, body: accountView(await readAccount(ledgerDeps(), params.userId)) };
-  }),
+  bind(getAccount, async ({ params, principal }) => ({
+    status: 200,
+    body: accountView(await accountFor(ledgerDeps(), principal, params.userId)),
+  })),
   bind(listMyTransfers, async ({ principal, query }) => ({
     status: 200,
     body: pageView(await history(ledgerDeps(), principal.userId, query), transferView),

@@ -1,6 +1,4 @@
-import { ForbiddenError } from '#platform/errors.js';
 import { bind, httpFunction, idempotent } from '#platform/http/http-function.js';
-import { isAdmin } from '#platform/http/principal.js';
 import { artifactLink } from '#shared/workflows/artifacts.js';
 import { requestCancel } from '#shared/workflows/cancel.js';
 import { artifactLinkOf, getWorkflow, listWorkflows, verifyAudit } from '#shared/workflows/reads.js';
@@ -51,11 +49,7 @@ export const handler = httpFunction([
     return submitted(await submitWorkflow(workflowDeps(), input, idempotent(request, submitted)));
   }),
   bind(listWorkflowsRoute, async ({ principal, query }) => {
-    const { userId, ...page } = query;
-    if (userId && userId !== principal.userId && !isAdmin(principal)) {
-      throw new ForbiddenError("Only admins may list another user's workflows");
-    }
-    const listed = await listWorkflows(workflowDeps().table, userId ?? principal.userId, page);
+    const listed = await listWorkflows(workflowDeps().table, principal, query);
     return {
       status: 200,
       body: { items: listed.items.map(workflowSummaryView), nextCursor: listed.nextCursor },

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Principal } from '#platform/http/principal.js';
 import { logger } from '#platform/logger.js';
 import { formatFtns, formatPercent, type Micro } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
@@ -7,6 +8,8 @@ import { type PartitionQuery, queryPage } from '#platform/query-page.js';
 import type { Table } from '#platform/table.js';
 import type { PlatformEvent } from '#shared/notifications/event.js';
 import { budgetKey } from './budget.js';
+import type { BudgetDeps } from './budget-deps.js';
+import { getBudget } from './manage.js';
 import { type Severity, severityOf } from './thresholds.js';
 
 /**
@@ -183,11 +186,13 @@ const alertsOf = (budgetId: string): PartitionQuery => ({
   sortKeyCondition: { expression: 'begins_with(sk, :alert)', values: { ':alert': 'ALERT#' } },
 });
 
-/** A page of a budget's alerts, by period, then kind and threshold (the order they fire in). */
-export function listAlerts(
-  table: Table,
+/** A page of a budget's alerts, by period, then kind and threshold (the order they fire in), for its members. */
+export async function listAlerts(
+  deps: BudgetDeps,
   budgetId: string,
+  principal: Principal,
   page: { limit: number; cursor?: string },
 ): Promise<Page<BudgetAlert>> {
-  return queryPage(table, alertsOf(budgetId), page, alertOf);
+  await getBudget(deps, budgetId, principal);
+  return queryPage(deps.table, alertsOf(budgetId), page, alertOf);
 }

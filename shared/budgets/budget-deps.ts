@@ -16,4 +16,9 @@ export const publishToNotifications: Publish = async (event) => {
   );
 };
 
-export const budgetDeps = (): BudgetDeps => ({ ...ledgerDeps(), publish: publishToNotifications });
+let deps: BudgetDeps | undefined;
+/** The budgets' dependencies in a Lambda, built once per container. */
+export const budgetDeps = (): BudgetDeps => {
+  deps ??= { ...ledgerDeps(), publish: publishToNotifications };
+  return deps;
+};

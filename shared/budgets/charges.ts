@@ -1,3 +1,4 @@
+import type { Principal } from '#platform/http/principal.js';
 import type { Idempotency } from '#platform/idempotency.js';
 import { logger } from '#platform/logger.js';
 import type { Micro } from '#platform/money.js';
@@ -12,6 +13,7 @@ import type { BudgetDeps } from './budget-deps.js';
 import { budgetChargeLeg } from './budget-leg.js';
 import { type BudgetChargeInput, type ChargePlan, planCharge } from './charge-plan.js';
 import { BudgetChangedError } from './errors.js';
+import { getBudget } from './manage.js';
 import { replanOnBudgetChange } from './replan.js';
 
 export interface Charge {
@@ -183,11 +185,14 @@ export function chargeBudget(
   );
 }
 
-export function listCharges(
+/** A budget's charges, newest first, for its members (and admins). */
+export async function listCharges(
   deps: BudgetDeps,
   budgetId: string,
+  principal: Principal,
   page: { limit: number; cursor?: string },
 ): Promise<Page<Charge>> {
+  await getBudget(deps, budgetId, principal);
   return queryPage(
     deps.table,
     {

@@ -11,7 +11,12 @@ export interface LedgerDeps {
   retry: RetryPolicy;
 }
 
-export const ledgerDeps = (): LedgerDeps => ({ table: table(), clock: systemClock, retry: defaultRetry });
+let deps: LedgerDeps | undefined;
+/** The ledger's dependencies in a Lambda, built once per container. */
+export const ledgerDeps = (): LedgerDeps => {
+  deps ??= { table: table(), clock: systemClock, retry: defaultRetry };
+  return deps;
+};
 
 /** A condition that a user exists, as a leg of the same transaction (no read before the write). */
 export function requireUser(tx: Transaction, deps: LedgerDeps, userId: string, path: string): Transaction {

@@ -1,8 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '#platform/batch-get.js';
+import { NotFoundError } from '#platform/errors.js';
+import { type Principal, readableOwner } from '#platform/http/principal.js';
 import type { Micro } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
 import { queryPage } from '#platform/query-page.js';
+import { getUser } from '#shared/identity/users.js';
 import { type AccountId, accountItemKey, isSystemAccount, shardKeys } from './accounts.js';
 import { lapsedHoldTotal } from './holds.js';
 import type { LedgerDeps } from './ledger.js';
@@ -68,4 +71,15 @@ export function history(
       ...(item.reference ? { reference: String(item.reference) } : {}),
     }),
   );
+}
+
+/** A user's account as `principal` may see it: their own, or anyone's for an admin; others are 404. */
+export async function accountFor(
+  deps: LedgerDeps,
+  principal: Principal,
+  userId: string,
+): Promise<AccountView> {
+  const owner = readableOwner(principal, userId, () => new NotFoundError('account'));
+  if (!(await getUser(deps.table, owner))) throw new NotFoundError('account');
+  return getAccount(deps, owner);
 }

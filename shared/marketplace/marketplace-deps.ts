@@ -22,4 +22,9 @@ export interface MarketplaceDeps extends BudgetDeps {
   feePpm: bigint;
 }
 
-export const marketplaceDeps = (): MarketplaceDeps => ({ ...budgetDeps(), feePpm: configuredFeePpm() });
+let deps: MarketplaceDeps | undefined;
+/** The marketplace's dependencies in a Lambda, built once per container. */
+export const marketplaceDeps = (): MarketplaceDeps => {
+  deps ??= { ...budgetDeps(), feePpm: configuredFeePpm() };
+  return deps;
+};

@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#platform/clock.js';
-import type { Principal } from '#platform/http/principal.js';
+import { ForbiddenError } from '#platform/errors.js';
+import { type Principal, readableOwner } from '#platform/http/principal.js';
 import type { Micro } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
 import { queryPage } from '#platform/query-page.js';
@@ -31,7 +32,18 @@ export async function getOrder(deps: { table: Table }, orderId: string, actor: A
 }
 
 /** A buyer's orders, newest first (order ids are time-ordered). */
-export function listOrders(deps: { table: Table }, buyerId: string, page: PageRequest): Promise<Page<Order>> {
+/** A buyer's orders, newest first: the caller's own, or (admins) any buyer's. */
+export function listOrders(
+  deps: { table: Table },
+  principal: Principal,
+  query: PageRequest & { buyerId?: string },
+): Promise<Page<Order>> {
+  const { buyerId: requested, ...page } = query;
+  const buyerId = readableOwner(
+    principal,
+    requested,
+    () => new ForbiddenError("Only admins read another buyer's orders"),
+  );
   return queryPage(
     deps.table,
     {

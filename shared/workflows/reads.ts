@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ForbiddenError } from '#platform/errors.js';
 import type { Principal } from '#platform/http/principal.js';
-import { isAdmin } from '#platform/http/principal.js';
+import { isAdmin, readableOwner } from '#platform/http/principal.js';
 import type { Page } from '#platform/pagination.js';
 import { queryPage } from '#platform/query-page.js';
 import type { Table } from '#platform/table.js';
@@ -27,11 +28,18 @@ export async function getWorkflow(table: Table, id: string, principal: Principal
 }
 
 /** A user's workflows, newest first. */
+/** A user's workflows, newest first: the caller's own, or (admins) any user's. */
 export function listWorkflows(
   table: Table,
-  ownerId: string,
-  page: { limit: number; cursor?: string },
+  principal: Principal,
+  query: { limit: number; cursor?: string; userId?: string },
 ): Promise<Page<Workflow>> {
+  const { userId, ...page } = query;
+  const ownerId = readableOwner(
+    principal,
+    userId,
+    () => new ForbiddenError("Only admins may list another user's workflows"),
+  );
   return queryPage(
     table,
     { index: 'gsi1', partitionKeyName: 'gsi1pk', partitionKey: `WORKFLOWS#${ownerId}`, newestFirst: true },

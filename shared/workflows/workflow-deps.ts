@@ -13,16 +13,18 @@ export interface WorkflowDeps extends BudgetDeps {
   executor: PhaseExecutor;
 }
 
-let executor: PhaseExecutor | undefined;
+let deps: WorkflowDeps | undefined;
 
+/** The workflows' dependencies in a Lambda, built once per container. */
 export function workflowDeps(): WorkflowDeps {
+  if (deps) return deps;
   const budgets = budgetDeps();
-  executor ??= selectExecutor(readExecutorEnv(), budgets);
-  return {
+  deps = {
     ...budgets,
     artifacts: { s3: s3Client(), bucket: config().BUCKET_NAME },
     // Resolved on use: the dead-letter consumer has no phase queue to send to.
     sendPhase: (message) => phaseSender(sqsClient(), queueUrl(PHASE_QUEUE))(message),
-    executor,
+    executor: selectExecutor(readExecutorEnv(), budgets),
   };
+  return deps;
 }

@@ -10,3 +10,13 @@ export const principalSchema = z.object({
 export type Principal = z.infer<typeof principalSchema>;
 
 export const isAdmin = (principal: Principal): boolean => principal.role === 'admin';
+
+/**
+ * Whose data a caller reads when a request names an owner: their own always, anyone's only as
+ * an admin (anyone else gets `refusal`).
+ */
+export function readableOwner(principal: Principal, owner: string | undefined, refusal: () => Error): string {
+  if (owner === undefined || owner === principal.userId) return principal.userId;
+  if (!isAdmin(principal)) throw refusal();
+  return owner;
+}
