@@ -4,14 +4,6 @@ import type { Page } from '#platform/pagination.js';
 import { listAlerts } from '#shared/budgets/alerts.js';
 import type { Budget } from '#shared/budgets/budget.js';
 import { budgetDeps } from '#shared/budgets/budget-deps.js';
-import { type Charge, chargeBudget, listCharges } from '#shared/budgets/charges.js';
-import { estimate } from '#shared/budgets/estimates.js';
-import {
-  decideExpansion,
-  type ExpansionRequest,
-  listExpansions,
-  requestExpansion,
-} from '#shared/budgets/expansions.js';
 import {
   closeBudget,
   createBudget,
@@ -20,7 +12,15 @@ import {
   removeMember,
   setMember,
   updateBudget,
-} from '#shared/budgets/manage.js';
+} from '#shared/budgets/budgets.js';
+import { type Charge, chargeBudget, listCharges } from '#shared/budgets/charges.js';
+import { estimate } from '#shared/budgets/estimates.js';
+import {
+  decideExpansion,
+  type ExpansionRequest,
+  listExpansions,
+  requestExpansion,
+} from '#shared/budgets/expansions.js';
 import { basketLines } from '#shared/marketplace/basket.js';
 import {
   approveExpansionRoute,

@@ -3,12 +3,12 @@ import { formatFtns } from '#platform/money.js';
 import { auditBudgets } from '#shared/budgets/audit.js';
 import { budgetDeps } from '#shared/budgets/budget-deps.js';
 import { captureHeldFunds } from '#shared/budgets/hold-capture.js';
+import { accountFor, history, getAccount as readAccount } from '#shared/ledger/accounts.js';
 import { auditLedger } from '#shared/ledger/audit.js';
 import type { Hold } from '#shared/ledger/holds.js';
 import { createHold, getHold, listHolds, releaseHold } from '#shared/ledger/holds.js';
 import { ledgerDeps } from '#shared/ledger/ledger.js';
 import type { Transfer } from '#shared/ledger/posting.js';
-import { accountFor, history, getAccount as readAccount } from '#shared/ledger/reads.js';
 import { grant, transfer } from '#shared/ledger/transfers.js';
 import {
   captureMyHold,

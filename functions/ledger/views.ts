@@ -1,8 +1,8 @@
 import { formatFtns } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
+import type { AccountView } from '#shared/ledger/accounts.js';
 import type { Hold } from '#shared/ledger/holds.js';
 import type { Transfer } from '#shared/ledger/posting.js';
-import type { AccountView } from '#shared/ledger/reads.js';
 
 /** Domain values as the API shows them: micro-FTNS become decimal strings. */
 export const accountView = (account: AccountView) => ({

@@ -1,11 +1,11 @@
 import { bind, httpFunction, idempotent } from '#platform/http/http-function.js';
 import { artifactLink } from '#shared/workflows/artifacts.js';
 import { requestCancel } from '#shared/workflows/cancel.js';
-import { artifactLinkOf, getWorkflow, listWorkflows, verifyAudit } from '#shared/workflows/reads.js';
 import { getSafetyPolicy, setSafetyPolicy } from '#shared/workflows/safety.js';
 import { submitWorkflow } from '#shared/workflows/submit.js';
 import type { Workflow } from '#shared/workflows/workflow.js';
 import { workflowDeps } from '#shared/workflows/workflow-deps.js';
+import { artifactLinkOf, getWorkflow, listWorkflows, verifyAudit } from '#shared/workflows/workflows.js';
 import {
   artifactRoute,
   auditRoute,

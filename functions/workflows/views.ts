@@ -1,8 +1,8 @@
 import { formatFtns } from '#platform/money.js';
 import { PHASES } from '#shared/prices/phases.js';
-import type { AuditVerification } from '#shared/workflows/reads.js';
 import { formatScore, PENALTY, type SafetyPolicy } from '#shared/workflows/safety.js';
 import { currentPhase, isActive, type PhaseState, type Workflow } from '#shared/workflows/workflow.js';
+import type { AuditVerification } from '#shared/workflows/workflows.js';
 
 /** Domain values as the API shows them: micro-FTNS become decimal strings, scores 0-1 numbers. */
 export type ArtifactLinks = Record<string, { url: string; expiresAt: string }>;

@@ -9,7 +9,7 @@ import type { Table } from '#platform/table.js';
 import type { PlatformEvent } from '#shared/notifications/event.js';
 import { budgetKey } from './budget.js';
 import type { BudgetDeps } from './budget-deps.js';
-import { getBudget } from './manage.js';
+import { getBudget } from './budgets.js';
 import { type Severity, severityOf } from './thresholds.js';
 
 /**

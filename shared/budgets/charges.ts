@@ -11,9 +11,9 @@ import { recordAlert, thresholdAlert } from './alerts.js';
 import { type Budget, budgetKey } from './budget.js';
 import type { BudgetDeps } from './budget-deps.js';
 import { budgetChargeLeg } from './budget-leg.js';
+import { getBudget } from './budgets.js';
 import { type BudgetChargeInput, type ChargePlan, planCharge } from './charge-plan.js';
 import { BudgetChangedError } from './errors.js';
-import { getBudget } from './manage.js';
 import { replanOnBudgetChange } from './replan.js';
 
 export interface Charge {

@@ -1,13 +1,13 @@
 import type { Principal } from '#platform/http/principal.js';
 import { applyRatePpm, type Micro } from '#platform/money.js';
 import { own, record } from '#platform/records.js';
-import { getAccount } from '#shared/ledger/reads.js';
+import { getAccount } from '#shared/ledger/accounts.js';
 import { PHASES } from '#shared/prices/phases.js';
 import { getPriceList, phaseCost } from '#shared/prices/price-list.js';
 import { remainingOf } from './budget.js';
 import type { BudgetDeps } from './budget-deps.js';
+import { getBudget } from './budgets.js';
 import { type Correction, corrections } from './cost-history.js';
-import { getBudget } from './manage.js';
 
 /** Priced work to estimate: a whole workflow from the price list, or fixed-price lines. */
 export interface EstimateRequest {

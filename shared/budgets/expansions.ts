@@ -10,7 +10,7 @@ import { Transaction } from '#platform/transaction.js';
 import { recordAlert, thresholdAlert } from './alerts.js';
 import { budgetKey, isMember } from './budget.js';
 import type { BudgetDeps } from './budget-deps.js';
-import { changeBudget, getBudget } from './manage.js';
+import { changeBudget, getBudget } from './budgets.js';
 
 /** A member's request for more budget; it lapses after 30 minutes, as in the original. */
 export const EXPANSION_REQUEST_TTL_SECONDS = 30 * 60;

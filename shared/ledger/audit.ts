@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Micro } from '#platform/money.js';
-import { BALANCE_INDEX_SHARDS, isSystemAccount } from './accounts.js';
+import { BALANCE_INDEX_SHARDS, isSystemAccount } from './account.js';
 import type { LedgerDeps } from './ledger.js';
 
 export interface LedgerAudit {

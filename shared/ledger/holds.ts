@@ -10,7 +10,7 @@ import { queryAll, queryPage } from '#platform/query-page.js';
 import { Transaction } from '#platform/transaction.js';
 import { updateExpression } from '#platform/update-expression.js';
 import { releaseLeg, reservationRefusal, reserveLeg } from '#shared/budgets/reservations.js';
-import type { AccountId } from './accounts.js';
+import type { AccountId } from './account.js';
 import {
   CaptureExceedsHoldError,
   HoldNotActiveError,

@@ -1,7 +1,7 @@
 import { newId } from '#platform/ids.js';
 import type { Micro } from '#platform/money.js';
 import type { Transaction } from '#platform/transaction.js';
-import { type AccountId, balanceIndexOf, isSystemAccount, postingKey } from './accounts.js';
+import { type AccountId, balanceIndexOf, isSystemAccount, postingKey } from './account.js';
 import { InsufficientFundsError } from './errors.js';
 
 /** Why money moved: stable codes that the history shows. */

@@ -5,8 +5,8 @@ import type { Principal } from '#platform/http/principal.js';
 import { isAdmin } from '#platform/http/principal.js';
 import type { Table } from '#platform/table.js';
 import { WorkflowFinishedError, WorkflowNotFoundError } from './errors.js';
-import { findWorkflow } from './reads.js';
 import { type Workflow, workflowKey, workflowOf } from './workflow.js';
+import { findWorkflow } from './workflows.js';
 
 /**
  * A cancel is a request recorded on the workflow: the phase running now finishes and pays, and

@@ -1,8 +1,8 @@
 import type { PhaseMessage } from './messages.js';
-import { findWorkflow } from './reads.js';
 import { stopWorkflow } from './settle.js';
 import { isActive, phaseById } from './workflow.js';
 import type { WorkflowDeps } from './workflow-deps.js';
+import { findWorkflow } from './workflows.js';
 
 export type DeadLetterOutcome = 'failed' | 'stale';
 

@@ -15,7 +15,6 @@ import { capturePhase, chargeExcess } from './capture.js';
 import { WorkflowChangedError } from './errors.js';
 import { PHASE_INPUTS } from './executors/builtin.js';
 import type { ArtifactDocument, PhaseContext, PhaseOutput, StoredArtifact } from './executors/executor.js';
-import { findWorkflow } from './reads.js';
 import { getSafetyPolicy, type SafetyPolicy } from './safety.js';
 import { publishWorkflowEvent, stopWorkflow } from './settle.js';
 import { type PhaseOutcome, type PhaseReport, stepTimer } from './timings.js';
@@ -35,6 +34,7 @@ import {
   workflowOf,
 } from './workflow.js';
 import type { WorkflowDeps } from './workflow-deps.js';
+import { findWorkflow } from './workflows.js';
 
 /**
  * One delivery of a phase message. The workflow item's phase states decide what a delivery may

@@ -4,9 +4,9 @@ import { formatFtns } from '#platform/money.js';
 import { updateExpression } from '#platform/update-expression.js';
 import { HoldNotActiveError } from '#shared/ledger/errors.js';
 import { releaseHold } from '#shared/ledger/holds.js';
-import { findWorkflow } from './reads.js';
 import { type Failure, type Workflow, workflowKey, workflowOf } from './workflow.js';
 import type { WorkflowDeps } from './workflow-deps.js';
+import { findWorkflow } from './workflows.js';
 
 /**
  * Stopping a workflow: mark it failed or cancelled (once: conditioned on it still running, which

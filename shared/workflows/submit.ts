@@ -3,17 +3,17 @@ import { newId } from '#platform/ids.js';
 import type { Micro } from '#platform/money.js';
 import { Transaction } from '#platform/transaction.js';
 import { reservationRefusal, reserveLeg } from '#shared/budgets/reservations.js';
+import { getAccount } from '#shared/ledger/accounts.js';
 import { InsufficientFundsError } from '#shared/ledger/errors.js';
 import { addHold, commitFreeingExpiredHolds } from '#shared/ledger/holds.js';
 import { Posting } from '#shared/ledger/posting.js';
-import { getAccount } from '#shared/ledger/reads.js';
 import { PHASES } from '#shared/prices/phases.js';
 import { getPriceList, phaseCost } from '#shared/prices/price-list.js';
 import { EstimateNotCoveredError, MaxCostExceededError } from './errors.js';
-import { findWorkflow } from './reads.js';
 import { getSafetyPolicy, screenPrompt } from './safety.js';
 import { type PhaseState, type Preferences, type Workflow, workflowItem } from './workflow.js';
 import type { WorkflowDeps } from './workflow-deps.js';
+import { findWorkflow } from './workflows.js';
 
 /**
  * Holds outlive any run by far: a workflow re-driven after 10 minutes still finds them. A hold

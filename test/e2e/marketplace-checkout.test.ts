@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemBalance } from '../../shared/ledger/reads.js';
+import { systemBalance } from '../../shared/ledger/accounts.js';
 import { systemClock } from '../../shared/platform/clock.js';
 import { formatFtns } from '../../shared/platform/money.js';
 import { defaultRetry } from '../../shared/platform/transaction.js';

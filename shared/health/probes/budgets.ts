@@ -2,7 +2,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { formatFtns } from '#platform/money.js';
 import { type Publish, publishPendingAlerts } from '#shared/budgets/alerts.js';
 import { auditBudgets } from '#shared/budgets/audit.js';
-import { listBudgets } from '#shared/budgets/manage.js';
+import { listBudgets } from '#shared/budgets/budgets.js';
 import type { CheckLimits } from '../check.js';
 import type { CapabilityProbes, ProbeDeps } from '../probe-deps.js';
 

@@ -1,7 +1,7 @@
 import { formatFtns } from '#platform/money.js';
+import { getAccount, systemBalance } from '#shared/ledger/accounts.js';
 import { auditLedger, type LedgerAudit } from '#shared/ledger/audit.js';
 import { resolveExpiredHolds } from '#shared/ledger/holds.js';
-import { getAccount, systemBalance } from '#shared/ledger/reads.js';
 import type { CheckLimits, CheckOutcome } from '../check.js';
 import type { CapabilityProbes } from '../probe-deps.js';
 

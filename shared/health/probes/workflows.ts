@@ -1,6 +1,6 @@
 import { PHASE_QUEUE, phaseSender } from '#shared/workflows/messages.js';
-import { findWorkflow } from '#shared/workflows/reads.js';
 import { listStuckWorkflows, redriveWorkflow } from '#shared/workflows/redrive.js';
+import { findWorkflow } from '#shared/workflows/workflows.js';
 import type { CheckLimits } from '../check.js';
 import type { CapabilityProbes } from '../probe-deps.js';
 
