@@ -7,21 +7,21 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { chargeRoute } from '../../functions/budgets/contract.js';
-import { chargeView } from '../../functions/budgets/views.js';
-import type { Runtime } from '../../infra/local/runtime.js';
-import { budgetKey, membershipKey } from '../../shared/budgets/budget.js';
-import type { BudgetDeps } from '../../shared/budgets/budget-deps.js';
-import { type Charge, chargeBudget } from '../../shared/budgets/charges.js';
-import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '../../shared/identity/bootstrap.js';
-import { entryPartition } from '../../shared/ledger/posting.js';
-import { dynamoClient, sqsClient } from '../../shared/platform/aws-clients.js';
-import { systemClock } from '../../shared/platform/clock.js';
-import { routeKey } from '../../shared/platform/http/route.js';
-import { type Idempotency, idempotencyKeyOf, requestHashOf } from '../../shared/platform/idempotency.js';
-import { formatFtns, parseFtns } from '../../shared/platform/money.js';
-import { documentClient, type Table } from '../../shared/platform/table.js';
-import { defaultRetry, type TransactItem } from '../../shared/platform/transaction.js';
+import { chargeRoute } from '#functions/budgets/contract.js';
+import { chargeView } from '#functions/budgets/views.js';
+import type { Runtime } from '#infra/local/runtime.js';
+import { dynamoClient, sqsClient } from '#platform/aws-clients.js';
+import { systemClock } from '#platform/clock.js';
+import { routeKey } from '#platform/http/route.js';
+import { type Idempotency, idempotencyKeyOf, requestHashOf } from '#platform/idempotency.js';
+import { formatFtns, parseFtns } from '#platform/money.js';
+import { documentClient, type Table } from '#platform/table.js';
+import { defaultRetry, type TransactItem } from '#platform/transaction.js';
+import { budgetKey, membershipKey } from '#shared/budgets/budget.js';
+import type { BudgetDeps } from '#shared/budgets/budget-deps.js';
+import { type Charge, chargeBudget } from '#shared/budgets/charges.js';
+import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '#shared/identity/bootstrap.js';
+import { entryPartition } from '#shared/ledger/posting.js';
 import { type ApiResponse, apiClient } from '../support/http.js';
 import { childBenchmark } from './child-benchmark.js';
 import { countRequests, type RequestCounter, UNATTRIBUTED } from './request-counter.js';

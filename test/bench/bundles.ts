@@ -6,8 +6,8 @@ import { join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, version as esbuildVersion, type Metafile } from 'esbuild';
-import { bundling } from '../../infra/bundling.js';
-import { authorizer, functions } from '../../infra/manifest.js';
+import { bundling } from '#infra/bundling.js';
+import { authorizer, functions } from '#infra/manifest.js';
 import type { Benchmark, Section } from './section.js';
 import { median, percentile, round } from './stats.js';
 

@@ -1,9 +1,9 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { startLocalAws } from '../../infra/local/local-aws.js';
-import type { Throttling } from '../../infra/local/rate-limiter.js';
-import { type Runtime, startRuntime } from '../../infra/local/runtime.js';
+import { startLocalAws } from '#infra/local/local-aws.js';
+import type { Throttling } from '#infra/local/rate-limiter.js';
+import { type Runtime, startRuntime } from '#infra/local/runtime.js';
 import type { Benchmark, Section } from './section.js';
 
 /**

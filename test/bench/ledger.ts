@@ -6,19 +6,19 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { transferView } from '../../functions/ledger/views.js';
-import { startLocalAws } from '../../infra/local/local-aws.js';
-import { type Runtime, startRuntime } from '../../infra/local/runtime.js';
-import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '../../shared/identity/bootstrap.js';
-import type { LedgerDeps } from '../../shared/ledger/ledger.js';
-import { entryPartition, type Transfer } from '../../shared/ledger/posting.js';
-import { transfer } from '../../shared/ledger/transfers.js';
-import { dynamoClient } from '../../shared/platform/aws-clients.js';
-import { systemClock } from '../../shared/platform/clock.js';
-import { type Idempotency, idempotencyKeyOf, requestHashOf } from '../../shared/platform/idempotency.js';
-import { formatFtns, parseFtns } from '../../shared/platform/money.js';
-import { documentClient, type Table } from '../../shared/platform/table.js';
-import { defaultRetry, type TransactItem } from '../../shared/platform/transaction.js';
+import { transferView } from '#functions/ledger/views.js';
+import { startLocalAws } from '#infra/local/local-aws.js';
+import { type Runtime, startRuntime } from '#infra/local/runtime.js';
+import { dynamoClient } from '#platform/aws-clients.js';
+import { systemClock } from '#platform/clock.js';
+import { type Idempotency, idempotencyKeyOf, requestHashOf } from '#platform/idempotency.js';
+import { formatFtns, parseFtns } from '#platform/money.js';
+import { documentClient, type Table } from '#platform/table.js';
+import { defaultRetry, type TransactItem } from '#platform/transaction.js';
+import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '#shared/identity/bootstrap.js';
+import type { LedgerDeps } from '#shared/ledger/ledger.js';
+import { entryPartition, type Transfer } from '#shared/ledger/posting.js';
+import { transfer } from '#shared/ledger/transfers.js';
 import { type ApiResponse, apiClient } from '../support/http.js';
 import { countRequests, type RequestCounter, UNATTRIBUTED } from './request-counter.js';
 import type { Benchmark, Section } from './section.js';

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Runtime } from '../../infra/local/runtime.js';
-import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '../../shared/identity/bootstrap.js';
-import { dynamoClient, s3Client, sqsClient } from '../../shared/platform/aws-clients.js';
-import { documentClient } from '../../shared/platform/table.js';
-import { PHASES } from '../../shared/prices/phases.js';
-import { observePhases, type PhaseReport } from '../../shared/workflows/timings.js';
+import type { Runtime } from '#infra/local/runtime.js';
+import { dynamoClient, s3Client, sqsClient } from '#platform/aws-clients.js';
+import { documentClient } from '#platform/table.js';
+import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '#shared/identity/bootstrap.js';
+import { PHASES } from '#shared/prices/phases.js';
+import { observePhases, type PhaseReport } from '#shared/workflows/timings.js';
 import { type ApiResponse, apiClient } from '../support/http.js';
 import { childBenchmark } from './child-benchmark.js';
 import { countRequests, type RequestCounter } from './request-counter.js';

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRoutes } from '../../infra/manifest.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { httpRoutes } from '#infra/manifest.js';
+import { type TestRuntime, useRuntime } from '../support/runtime.js';
 import { listingBody } from './marketplace-support.js';
 
 /**
@@ -336,11 +336,10 @@ const ROWS: Record<string, Row> = {
   'POST /v1/health/sweeps': { request: async () => ({ path: '/v1/health/sweeps' }), expect: adminOnly(201) },
 };
 
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let w: World;
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   const [owner, other, member, revoked] = [
     await t.newUser(),
     await t.newUser(),
@@ -369,10 +368,6 @@ beforeAll(async () => {
     },
     ids: { owner: owner.id, other: other.id, member: member.id },
   };
-});
-
-afterAll(async () => {
-  await t.stop();
 });
 
 const routes = httpRoutes();

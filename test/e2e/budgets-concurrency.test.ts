@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { budgetSteps } from '../support/budgets.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 
 type Steps = ReturnType<typeof budgetSteps>;
 
@@ -8,15 +8,7 @@ type Steps = ReturnType<typeof budgetSteps>;
  * Concurrent charges on one budget, in a file of their own: the local AWS copies a table on
  * every transaction, so this load runs against a table that holds little else.
  */
-let t: TestRuntime;
-
-beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
-});
-
-afterAll(async () => {
-  await t.stop();
-});
+const t = useRuntime(import.meta.filename);
 
 let funded: Steps['funded'];
 let createBudget: Steps['createBudget'];

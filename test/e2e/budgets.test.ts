@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { budgetSteps } from '../support/budgets.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 
 type Steps = ReturnType<typeof budgetSteps>;
 
 /** The original's budget scenarios and the budget rules, through HTTP against the local AWS. */
-let t: TestRuntime;
-
-beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
-});
-
-afterAll(async () => {
-  await t.stop();
-});
+const t = useRuntime(import.meta.filename);
 
 let funded: Steps['funded'];
 let createBudget: Steps['createBudget'];

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useRuntime } from '../support/runtime.js';
 import { marketplace } from './marketplace-support.js';
 
 /** Estimates of a basket of listings, alone or with a workflow, as the API notes document them. */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let m: ReturnType<typeof marketplace>;
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   m = marketplace(t);
-});
-
-afterAll(async () => {
-  await t.stop();
 });
 
 const estimate = (key: string, body: Record<string, unknown>) =>

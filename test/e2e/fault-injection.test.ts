@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient, sqsClient } from '../../shared/platform/aws-clients.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dynamoClient, sqsClient } from '#platform/aws-clients.js';
 import { type Injection, injectFaults } from '../support/fault-injection.js';
 import type { ApiResponse } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 
 /**
  * A mixed load of transfers and budget charges while 30 % of the runtime's DynamoDB and SQS
@@ -13,16 +13,11 @@ import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
  */
 /** High enough that some requests fail all of the SDK's three attempts and reach the client as 503. */
 const RATE = 0.3;
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let faults: Injection[] = [];
-
-beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
-});
 
 afterAll(async () => {
   for (const fault of faults) fault.remove();
-  await t.stop();
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRoutes } from '../../infra/manifest.js';
+import { describe, expect, it } from 'vitest';
+import { httpRoutes } from '#infra/manifest.js';
 import { fuzzRoutes, type Send } from '../fuzz/harness.js';
 import { assertDocumented } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 import { listingBody } from './marketplace-support.js';
 
 /**
@@ -11,15 +11,7 @@ import { listingBody } from './marketplace-support.js';
  * or a problem+json, and the books intact at the end. `npm run fuzz` runs it longer.
  */
 const RUNS = Number(process.env.PRSM_FUZZ_RUNS ?? 12);
-let t: TestRuntime;
-
-beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
-});
-
-afterAll(async () => {
-  await t.stop();
-});
+const t = useRuntime(import.meta.filename);
 
 const send: Send = async (method, path, options) => {
   const headers: Record<string, string> = { ...options.headers };

@@ -1,11 +1,11 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { awsClients } from '../support/resources.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 
 /** Faults seen for what they are: a dead letter, books that no longer balance, an expired hold. */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 
 interface Check {
   name: string;
@@ -49,14 +49,6 @@ const tamper = (userId: string, micro: bigint) =>
       ExpressionAttributeValues: { ':delta': micro },
     }),
   );
-
-beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
-});
-
-afterAll(async () => {
-  await t.stop();
-});
 
 describe('Health: a message parked in a DLQ', () => {
   it('is reported degraded with the queue name until it is dealt with', async () => {

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { describe, expect, it } from 'vitest';
+import { useRuntime } from '../support/runtime.js';
 
 /** The schedule alone, with no call to POST /v1/health/sweeps, keeps sweeping. */
-let t: TestRuntime;
-
-beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename, { scheduleIntervalSeconds: 1 });
-});
-
-afterAll(async () => {
-  await t.stop();
-});
+const t = useRuntime(import.meta.filename, { scheduleIntervalSeconds: 1 });
 
 describe('Health: the schedule', () => {
   it('produces sweeps every interval, stored newest first', async () => {

@@ -1,10 +1,10 @@
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 
 /** The health routes through HTTP against the local AWS, with every dependency up. */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 
 const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
   const until = Date.now() + timeoutMs;
@@ -23,13 +23,8 @@ const statuses = (checks: { name: string; status: string }[]) =>
   Object.fromEntries(checks.map((check) => [check.name, check.status]));
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   // The runtime sweeps once at start: wait for it, so that no test races it.
   await eventually(async () => ((await admin('GET', '/v1/health/report')).status === 200 ? true : undefined));
-});
-
-afterAll(async () => {
-  await t.stop();
 });
 
 describe('Health: before any sweep', () => {

@@ -1,23 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { systemClock } from '../../shared/platform/clock.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '#platform/clock.js';
+import { useRuntime } from '../support/runtime.js';
 import { marketplace } from './marketplace-support.js';
 
 /** Holds through HTTP: who may be paid, when they lapse, and the budget they reserve. */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let m: ReturnType<typeof marketplace>;
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   m = marketplace(t);
 });
 
 afterEach(() => {
   vi.restoreAllMocks();
-});
-
-afterAll(async () => {
-  await t.stop();
 });
 
 let keys = 0;

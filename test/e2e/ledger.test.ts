@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertDocumented } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 
 /** The identity and ledger routes through HTTP, against the local AWS. */
-let t: TestRuntime;
-
-beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename, { scheduleIntervalSeconds: 1 });
-});
-
-afterAll(async () => {
-  await t.stop();
-});
+const t = useRuntime(import.meta.filename, { scheduleIntervalSeconds: 1 });
 
 let keys = 0;
 const idem = () => ({ 'idempotency-key': `k-${++keys}-${Math.random()}` });

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemBalance } from '../../shared/ledger/accounts.js';
-import { systemClock } from '../../shared/platform/clock.js';
-import { formatFtns } from '../../shared/platform/money.js';
-import { defaultRetry } from '../../shared/platform/transaction.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '#platform/clock.js';
+import { formatFtns } from '#platform/money.js';
+import { defaultRetry } from '#platform/transaction.js';
+import { systemBalance } from '#shared/ledger/accounts.js';
 import type { Json } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 import { idem, marketplace, micro } from './marketplace-support.js';
 
 /**
@@ -12,16 +12,11 @@ import { idem, marketplace, micro } from './marketplace-support.js';
  * domain document's acceptance figures (the seed catalogue, the four journeys, budget scenario
  * 4) and every refusal, each of which must leave nothing written.
  */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let m: ReturnType<typeof marketplace>;
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   m = marketplace(t);
-});
-
-afterAll(async () => {
-  await t.stop();
 });
 
 /** The `fees` system account, read from its shards (no route shows a system account). */

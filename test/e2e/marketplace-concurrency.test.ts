@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Json } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 import { marketplace } from './marketplace-support.js';
 
 /**
  * Concurrent checkouts and reviews, in a file of their own: the local AWS serialises DynamoDB
  * requests, so this load runs against a table that holds little else.
  */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let m: ReturnType<typeof marketplace>;
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   m = marketplace(t);
-});
-
-afterAll(async () => {
-  await t.stop();
 });
 
 describe('Checkout: concurrency', () => {

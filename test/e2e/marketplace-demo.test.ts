@@ -1,31 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LISTING_TYPES } from '../../shared/marketplace/catalogue.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '#platform/clock.js';
+import { formatFtns } from '#platform/money.js';
+import { defaultRetry } from '#platform/transaction.js';
+import { LISTING_TYPES } from '#shared/marketplace/catalogue.js';
 import {
   DEMO_BUYERS,
   DEMO_CATEGORY,
   DEMO_JOURNEYS,
   DEMO_LISTINGS,
   SEED_CATALOGUE,
-} from '../../shared/marketplace/demo-catalogue.js';
-import { developmentKeyOf, seedDemoCatalogue } from '../../shared/marketplace/seed-demo.js';
-import { systemClock } from '../../shared/platform/clock.js';
-import { formatFtns } from '../../shared/platform/money.js';
-import { defaultRetry } from '../../shared/platform/transaction.js';
+} from '#shared/marketplace/demo-catalogue.js';
+import { developmentKeyOf, seedDemoCatalogue } from '#shared/marketplace/seed-demo.js';
 import type { Json } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 import { marketplace, micro } from './marketplace-support.js';
 
 /** The demo catalogue that `npm start` seeds: idempotent, all nine types, the journeys bought by the demo buyers. */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let m: ReturnType<typeof marketplace>;
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   m = marketplace(t);
-});
-
-afterAll(async () => {
-  await t.stop();
 });
 
 const deps = () => ({ table: t.table, clock: systemClock, retry: defaultRetry });

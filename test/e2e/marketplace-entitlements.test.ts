@@ -1,24 +1,19 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listingKey } from '../../shared/marketplace/listing.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listingKey } from '#shared/marketplace/listing.js';
 import type { Json } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 import { idem, marketplace } from './marketplace-support.js';
 
 /**
  * Entitlements follow what each order line bought: a refund takes back its own line's grant
  * (its model, its frozen period) and nothing else; a listing with buyers keeps its pricing model.
  */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let m: ReturnType<typeof marketplace>;
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   m = marketplace(t);
-});
-
-afterAll(async () => {
-  await t.stop();
 });
 
 const DAY_MS = 86_400_000;

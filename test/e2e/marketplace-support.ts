@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import type { ListingType } from '../../shared/marketplace/catalogue.js';
-import { DEMO_LISTINGS } from '../../shared/marketplace/demo-catalogue.js';
+import type { ListingType } from '#shared/marketplace/catalogue.js';
+import { DEMO_LISTINGS } from '#shared/marketplace/demo-catalogue.js';
 import type { ApiResponse, Json } from '../support/http.js';
 import type { TestRuntime } from '../support/runtime.js';
 

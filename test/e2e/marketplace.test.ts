@@ -1,21 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LISTING_TYPES } from '../../shared/marketplace/catalogue.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LISTING_TYPES } from '#shared/marketplace/catalogue.js';
 import type { Json } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 import { listingBody, marketplace, metadataOf } from './marketplace-support.js';
 
 /** Listings, catalogue search and reviews through HTTP against the local AWS. */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let m: ReturnType<typeof marketplace>;
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   m = marketplace(t);
-});
-
-afterAll(async () => {
-  await t.stop();
 });
 
 /** A tag no other test uses: search tests see only their own listings. */

@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { httpRoutes } from '../../infra/manifest.js';
+import { httpRoutes } from '#infra/manifest.js';
 import { budgetSteps, idempotencyKey } from '../support/budgets.js';
 import type { Json } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 
 /** Every list answers cursor pages: `limit` and `cursor` in, `{ items, nextCursor }` out. */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let steps: ReturnType<typeof budgetSteps>;
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   steps = budgetSteps(t);
-});
-
-afterAll(async () => {
-  await t.stop();
 });
 
 /** Follows `nextCursor` until the end, collecting every page. */

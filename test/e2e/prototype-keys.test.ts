@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { budgetSteps } from '../support/budgets.js';
 import type { Json } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 import { idem, listingBody, marketplace } from './marketplace-support.js';
 import { EXAMPLE_QUERY, finished, researcher, submit, waitFor } from './workflows-support.js';
 
@@ -9,18 +9,13 @@ import { EXAMPLE_QUERY, finished, researcher, submit, waitFor } from './workflow
  * Names users choose (categories, tags, metadata) that are also names of JavaScript's object
  * prototype: they are keys like any other, never a 500, never silently dropped.
  */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let steps: ReturnType<typeof budgetSteps>;
 let m: ReturnType<typeof marketplace>;
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   steps = budgetSteps(t);
   m = marketplace(t);
-});
-
-afterAll(async () => {
-  await t.stop();
 });
 
 /** JSON.parse makes `__proto__` an own key, as a client's JSON body does (an object literal would not). */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVELOPMENT_ADMIN_KEY } from '../../shared/identity/bootstrap.js';
+import { DEVELOPMENT_ADMIN_KEY } from '#shared/identity/bootstrap.js';
 import { spawnRuntime, stopProcess } from '../support/runtime-process.js';
 
 /** `npm start` as the README tells a newcomer to use it: wait for /v1/health, then try it. */

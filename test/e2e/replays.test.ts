@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useRuntime } from '../support/runtime.js';
 import { marketplace } from './marketplace-support.js';
 
 /**
  * Every copy of a keyed request, sequential or concurrent, gets the first answer byte for byte,
  * even when the first request changed the state that a fresh request would be checked against.
  */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let m: ReturnType<typeof marketplace>;
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   m = marketplace(t);
-});
-
-afterAll(async () => {
-  await t.stop();
 });
 
 interface RawAnswer {

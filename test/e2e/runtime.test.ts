@@ -1,8 +1,8 @@
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventsAbout } from '../../shared/notifications/store.js';
-import { documentClient } from '../../shared/platform/table.js';
+import { documentClient } from '#platform/table.js';
+import { eventsAbout } from '#shared/notifications/store.js';
 import { type ApiResponse, apiClient } from '../support/http.js';
 import { awsClients } from '../support/resources.js';
 import { type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process.js';

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { describe, expect, it } from 'vitest';
+import { useRuntime } from '../support/runtime.js';
 
 /** The local gateway throttles each API key as the stack's API Gateway stage does. */
-let t: TestRuntime;
-
-beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename, { throttling: { ratePerSecond: 5, burst: 10 } });
-});
-
-afterAll(async () => {
-  await t.stop();
-});
+const t = useRuntime(import.meta.filename, { throttling: { ratePerSecond: 5, burst: 10 } });
 
 describe('Local runtime: throttling', () => {
   it("answers API Gateway's own 429 past the burst of one key, and not for another key", async () => {

@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { phaseSender } from '../../shared/workflows/messages.js';
-import { listStuckWorkflows, redriveWorkflow } from '../../shared/workflows/redrive.js';
+import { phaseSender } from '#shared/workflows/messages.js';
+import { listStuckWorkflows, redriveWorkflow } from '#shared/workflows/redrive.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 import {
   account,

@@ -1,8 +1,8 @@
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sqsClient } from '../../shared/platform/aws-clients.js';
-import { observePhases, type PhaseReport } from '../../shared/workflows/timings.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { sqsClient } from '#platform/aws-clients.js';
+import { observePhases, type PhaseReport } from '#shared/workflows/timings.js';
+import { useRuntime } from '../support/runtime.js';
 import {
   account,
   audit,
@@ -22,7 +22,7 @@ import {
  * twice to the real queue, or fail a send right after the phase's commit. Both copies are then
  * delivered by the poller like any message (often in one batch, so the two run concurrently).
  */
-let t: TestRuntime;
+const t = useRuntime(import.meta.filename);
 let phasesUrl: string;
 let mode: 'off' | 'duplicate' | 'fail-first-send' = 'off';
 const failedSends = new Set<string>();
@@ -31,7 +31,6 @@ const reports: PhaseReport[] = [];
 let stopObserving: () => void;
 
 beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
   phasesUrl = t.runtime.resources.queueUrls['workflow-phases']!;
   stopObserving = observePhases((report) => reports.push(report));
   sqsClient().middlewareStack.add(
@@ -67,7 +66,6 @@ afterEach(() => {
 afterAll(async () => {
   stopObserving();
   sqsClient().middlewareStack.remove('redeliveryTest');
-  await t.stop();
 });
 
 async function drained(): Promise<void> {

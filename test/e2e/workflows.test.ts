@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Json } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useRuntime } from '../support/runtime.js';
 import {
   account,
   artifactKeys,
@@ -22,15 +22,7 @@ import {
 } from './workflows-support.js';
 
 /** Research workflows through HTTP and SQS against the local AWS: the original's example and the refusals. */
-let t: TestRuntime;
-
-beforeAll(async () => {
-  t = await startTestRuntime(import.meta.filename);
-});
-
-afterAll(async () => {
-  await t.stop();
-});
+const t = useRuntime(import.meta.filename);
 
 describe('Workflows: the original example query under a 150 FTNS budget', () => {
   let ada: Researcher;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as z from 'zod';
-import type { HttpRoute } from '../../infra/manifest.js';
-import type { RouteSpec } from '../../shared/platform/http/route.js';
+import type { HttpRoute } from '#infra/manifest.js';
+import type { RouteSpec } from '#platform/http/route.js';
 import type { ApiResponse } from '../support/http.js';
 import { arbitraryFor, type JsonSchema, type KnownValues, wellFormedFor } from './arbitraries.js';
 

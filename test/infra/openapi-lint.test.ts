@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { handler } from '../../functions/platform/api.js';
-import { lambdaContext } from '../../infra/local/lambda-context.js';
+import { handler } from '#functions/platform/api.js';
+import { lambdaContext } from '#infra/local/lambda-context.js';
 import { httpEvent } from '../support/http-event.js';
 import { type Finding, redoclyFindings, spectralFindings } from '../support/openapi-lint.js';
 

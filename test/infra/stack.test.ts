@@ -5,7 +5,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../infra/constructs/prsm-function.js';
+import { projectRoot } from '#infra/constructs/prsm-function.js';
 import {
   authorizer,
   DLQ_VISIBILITY_TIMEOUT_SECONDS,
@@ -14,10 +14,10 @@ import {
   HEALTH_SWEEP_RATE_MINUTES,
   httpRoutes,
   queues,
-} from '../../infra/manifest.js';
-import { PrsmStack } from '../../infra/stack.js';
-import { tableDesign } from '../../infra/table.js';
-import { HEALTH_METRICS } from '../../shared/health/metric-names.js';
+} from '#infra/manifest.js';
+import { PrsmStack } from '#infra/stack.js';
+import { tableDesign } from '#infra/table.js';
+import { HEALTH_METRICS } from '#shared/health/metric-names.js';
 
 /**
  * The synthesized template must hold every function, route, queue and schedule of the manifest,

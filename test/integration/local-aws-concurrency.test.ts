@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Table } from '../../shared/platform/table.js';
+import type { Table } from '#platform/table.js';
 import { useTestResources } from '../support/resources.js';
 
 /**

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secretApiKey } from '../../shared/workflows/models/api-key.js';
-import { readModelSettings } from '../../shared/workflows/models/config.js';
-import { modelRegistry } from '../../shared/workflows/models/registry.js';
+import { secretApiKey } from '#shared/workflows/models/api-key.js';
+import { readModelSettings } from '#shared/workflows/models/config.js';
+import { modelRegistry } from '#shared/workflows/models/registry.js';
 import { completion, type FakeOpenAi, startFakeOpenAi } from '../support/fake-models/openai-server.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lambdaContext } from '../../infra/local/lambda-context.js';
-import { eventsAbout } from '../../shared/notifications/store.js';
-import type { Table } from '../../shared/platform/table.js';
+import { lambdaContext } from '#infra/local/lambda-context.js';
+import type { Table } from '#platform/table.js';
+import { eventsAbout } from '#shared/notifications/store.js';
 import { useTestResources } from '../support/resources.js';
 
 let table: Table;
@@ -10,7 +10,7 @@ let handler: (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Pro
 
 beforeAll(async () => {
   ({ table } = await useTestResources(import.meta.filename));
-  ({ handler } = await import('../../functions/notifications/consumer.js'));
+  ({ handler } = await import('#functions/notifications/consumer.js'));
 });
 
 const record = (messageId: string, body: unknown) => ({

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pollOnce } from '../../infra/local/queue-poller.js';
-import { createQueue } from '../../infra/local/resources.js';
+import { pollOnce } from '#infra/local/queue-poller.js';
+import { createQueue } from '#infra/local/resources.js';
 import { awsClients, testPrefix } from '../support/resources.js';
 
 /** Lambda's SQS event-source semantics in the local runtime, against the local AWS's real redrive. */

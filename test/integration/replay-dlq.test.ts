@@ -1,7 +1,7 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { createQueue } from '../../infra/local/resources.js';
-import { queueUrlsByName, replayDeadLetters } from '../../infra/ops/replay-dlq.js';
+import { createQueue } from '#infra/local/resources.js';
+import { queueUrlsByName, replayDeadLetters } from '#infra/ops/replay-dlq.js';
 import { awsClients, testPrefix } from '../support/resources.js';
 
 describe('Operations: replaying a dead-letter queue', () => {

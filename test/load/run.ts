@@ -4,10 +4,10 @@
 // Usage: npm run load [-- --users 20 --seconds 30]
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { startLocalAws } from '../../infra/local/local-aws.js';
-import { startRuntime } from '../../infra/local/runtime.js';
-import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '../../shared/identity/bootstrap.js';
-import { documentClient } from '../../shared/platform/table.js';
+import { startLocalAws } from '#infra/local/local-aws.js';
+import { startRuntime } from '#infra/local/runtime.js';
+import { documentClient } from '#platform/table.js';
+import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '#shared/identity/bootstrap.js';
 import { type Scenario, scenarios, type VirtualUser } from './scenarios.js';
 import { percentile } from './stats.js';
 

@@ -1,4 +1,4 @@
-import { DEMO_JOURNEYS, DEMO_LISTINGS } from '../../shared/marketplace/demo-catalogue.js';
+import { DEMO_JOURNEYS, DEMO_LISTINGS } from '#shared/marketplace/demo-catalogue.js';
 
 /**
  * What virtual users do. Each scenario is a short user journey through the public API; add one

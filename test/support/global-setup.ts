@@ -1,4 +1,4 @@
-import { type LocalAws, startLocalAws } from '../../infra/local/local-aws.js';
+import { type LocalAws, startLocalAws } from '#infra/local/local-aws.js';
 
 /** One local AWS per test run (skipped when AWS_ENDPOINT_URL already points at one). */
 let aws: LocalAws | undefined;

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { HttpEvent } from '../../shared/platform/http/http-function.js';
-import type { Principal } from '../../shared/platform/http/principal.js';
+import type { HttpEvent } from '#platform/http/http-function.js';
+import type { Principal } from '#platform/http/principal.js';
 
 /** An API Gateway HTTP API (2.0) event, as API Gateway would send it after the authorizer. */
 export function httpEvent(

@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createResources, type LocalResources } from '../../infra/local/resources.js';
-import { documentClient, type Table } from '../../shared/platform/table.js';
+import { createResources, type LocalResources } from '#infra/local/resources.js';
+import { documentClient, type Table } from '#platform/table.js';
 
 export const awsClients = () => ({
   dynamo: new DynamoDBClient({}),

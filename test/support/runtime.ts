@@ -1,7 +1,8 @@
-import type { Throttling } from '../../infra/local/rate-limiter.js';
-import { type Runtime, startRuntime } from '../../infra/local/runtime.js';
-import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '../../shared/identity/bootstrap.js';
-import { documentClient, type Table } from '../../shared/platform/table.js';
+import { afterAll, beforeAll } from 'vitest';
+import type { Throttling } from '#infra/local/rate-limiter.js';
+import { type Runtime, startRuntime } from '#infra/local/runtime.js';
+import { documentClient, type Table } from '#platform/table.js';
+import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '#shared/identity/bootstrap.js';
 import { type ApiResponse, apiClient } from './http.js';
 import { awsClients, testPrefix } from './resources.js';
 
@@ -58,4 +59,24 @@ export async function startTestRuntime(
       }),
     stop: () => runtime.stop(),
   };
+}
+
+/**
+ * The local runtime for one test file: started before its tests, stopped after them. The
+ * returned object stands for the runtime once `beforeAll` has run (use it inside tests and hooks).
+ */
+export function useRuntime(file: string, options: Parameters<typeof startTestRuntime>[1] = {}): TestRuntime {
+  let runtime: TestRuntime | undefined;
+  beforeAll(async () => {
+    runtime = await startTestRuntime(file, options);
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+  return new Proxy({} as TestRuntime, {
+    get: (_target, property) => {
+      if (!runtime) throw new Error('the test runtime starts in beforeAll: use it inside tests and hooks');
+      return Reflect.get(runtime, property);
+    },
+  });
 }

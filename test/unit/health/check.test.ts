@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Check, type CheckOutcome, runCheck } from '../../../shared/health/check.js';
+import { type Check, type CheckOutcome, runCheck } from '#shared/health/check.js';
 
 const limits = { timeoutMs: 100, slowMs: 50 };
 const answerAfter =

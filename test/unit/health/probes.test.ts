@@ -1,12 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import type { CapabilityProbes, ProbeDeps } from '../../../shared/health/probe-deps.js';
-import { invariantsOutcome } from '../../../shared/health/probes/ledger.js';
-import { capabilityProbes, checksOf } from '../../../shared/health/probes.js';
-import { systemClock } from '../../../shared/platform/clock.js';
-import type { Table } from '../../../shared/platform/table.js';
-import { defaultRetry } from '../../../shared/platform/transaction.js';
+import { systemClock } from '#platform/clock.js';
+import type { Table } from '#platform/table.js';
+import { defaultRetry } from '#platform/transaction.js';
+import type { CapabilityProbes, ProbeDeps } from '#shared/health/probe-deps.js';
+import { invariantsOutcome } from '#shared/health/probes/ledger.js';
+import { capabilityProbes, checksOf } from '#shared/health/probes.js';
 
 /** Building the checks touches nothing: clients are only used when a check runs. */
 const deps: ProbeDeps = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, CheckStatus } from '../../../shared/health/check.js';
-import { scoreOf } from '../../../shared/health/score.js';
-import type { HealthReport } from '../../../shared/health/sweep.js';
-import { verdictOf } from '../../../shared/health/verdict.js';
+import type { CheckResult, CheckStatus } from '#shared/health/check.js';
+import { scoreOf } from '#shared/health/score.js';
+import type { HealthReport } from '#shared/health/sweep.js';
+import { verdictOf } from '#shared/health/verdict.js';
 
 const checks = (healthy: number, total: number, other: CheckStatus = 'down'): CheckResult[] =>
   Array.from({ length: total }, (_, i) => ({

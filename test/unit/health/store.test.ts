@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { latestReport, reportHistory, saveReport } from '../../../shared/health/store.js';
-import type { HealthReport } from '../../../shared/health/sweep.js';
-import type { Table } from '../../../shared/platform/table.js';
+import type { Table } from '#platform/table.js';
+import { latestReport, reportHistory, saveReport } from '#shared/health/store.js';
+import type { HealthReport } from '#shared/health/sweep.js';
 
 /** A table that records the commands it is sent and answers with no items. */
 function recordingTable() {

@@ -3,12 +3,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Check, CheckStatus } from '../../../shared/health/check.js';
-import { publishHealthMetrics } from '../../../shared/health/metrics.js';
-import type { CapabilityProbes } from '../../../shared/health/probe-deps.js';
-import { type HealthReport, type SweepDeps, sweep, sweepAndRecord } from '../../../shared/health/sweep.js';
-import { systemClock } from '../../../shared/platform/clock.js';
-import { defaultRetry } from '../../../shared/platform/transaction.js';
+import { systemClock } from '#platform/clock.js';
+import { defaultRetry } from '#platform/transaction.js';
+import type { Check, CheckStatus } from '#shared/health/check.js';
+import { publishHealthMetrics } from '#shared/health/metrics.js';
+import type { CapabilityProbes } from '#shared/health/probe-deps.js';
+import { type HealthReport, type SweepDeps, sweep, sweepAndRecord } from '#shared/health/sweep.js';
 
 const fixed = (name: string, group: Check['group'], status: CheckStatus): Check => ({
   name,

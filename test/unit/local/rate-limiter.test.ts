@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rateLimiter } from '../../../infra/local/rate-limiter.js';
+import { rateLimiter } from '#infra/local/rate-limiter.js';
 
 describe('Local gateway: per-key token bucket', () => {
   it('admits a burst, refuses the next with a wait, and refills at the rate', () => {

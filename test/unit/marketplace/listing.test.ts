@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { averageRating } from '../../../functions/marketplace/views.js';
-import { priceLine } from '../../../shared/marketplace/checkout.js';
-import { type Grants, nextPeriod, statusOf } from '../../../shared/marketplace/entitlement.js';
+import { averageRating } from '#functions/marketplace/views.js';
+import { priceLine } from '#shared/marketplace/checkout.js';
+import { type Grants, nextPeriod, statusOf } from '#shared/marketplace/entitlement.js';
 import {
   catalogueScope,
   type Listing,
@@ -11,7 +11,7 @@ import {
   ratingScaledOf,
   ratingSortKey,
   scopesOf,
-} from '../../../shared/marketplace/listing.js';
+} from '#shared/marketplace/listing.js';
 
 const listing = (overrides: Partial<Listing> = {}): Listing => ({
   id: 'lst_1',

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { lambdaContext } from '../../../infra/local/lambda-context.js';
-import { systemClock } from '../../../shared/platform/clock.js';
-import { PaymentRequiredError } from '../../../shared/platform/errors.js';
-import { bind, httpFunction } from '../../../shared/platform/http/http-function.js';
-import { defineRoute } from '../../../shared/platform/http/route.js';
-import { amountSchema, formatFtns } from '../../../shared/platform/money.js';
-import type { Table } from '../../../shared/platform/table.js';
+import { lambdaContext } from '#infra/local/lambda-context.js';
+import { systemClock } from '#platform/clock.js';
+import { PaymentRequiredError } from '#platform/errors.js';
+import { bind, httpFunction } from '#platform/http/http-function.js';
+import { defineRoute } from '#platform/http/route.js';
+import { amountSchema, formatFtns } from '#platform/money.js';
+import type { Table } from '#platform/table.js';
 import { httpEvent } from '../../support/http-event.js';
 
 const pay = defineRoute({

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  amountSchema,
-  applyRatePpm,
-  formatFtns,
-  formatPercent,
-  parseFtns,
-} from '../../../shared/platform/money.js';
+import { amountSchema, applyRatePpm, formatFtns, formatPercent, parseFtns } from '#platform/money.js';
 
 describe('Money: amounts in requests', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { httpRoutes } from '../../../infra/manifest.js';
-import { openApiDocument } from '../../../shared/platform/http/openapi.js';
+import { httpRoutes } from '#infra/manifest.js';
+import { openApiDocument } from '#platform/http/openapi.js';
 import { type Answer, responseValidator } from '../../support/openapi-responses.js';
 
 /** The checker the e2e client runs on every answer, fed answers the document does and does not list. */

@@ -1,8 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { UnavailableError } from '../../../shared/platform/errors.js';
-import { type RetryPolicy, Transaction } from '../../../shared/platform/transaction.js';
+import { UnavailableError } from '#platform/errors.js';
+import { type RetryPolicy, Transaction } from '#platform/transaction.js';
 
 /**
  * TransactionConflict never happens against the local AWS (it serialises DynamoDB), so this

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { updateExpression } from '../../../shared/platform/update-expression.js';
+import { updateExpression } from '#platform/update-expression.js';
 
 describe('updateExpression', () => {
   it('lists the actions of each clause and leaves out the ones not taken', () => {

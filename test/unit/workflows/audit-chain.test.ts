@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extendChain, genesisOf, verifyChain } from '../../../shared/workflows/audit-chain.js';
-import { sha256Hex } from '../../../shared/workflows/workflow.js';
+import { extendChain, genesisOf, verifyChain } from '#shared/workflows/audit-chain.js';
+import { sha256Hex } from '#shared/workflows/workflow.js';
 
 const entry = (phase: string, content: string, score = 100) => ({
   phase,

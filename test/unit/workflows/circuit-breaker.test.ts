@@ -7,7 +7,7 @@ import {
   INITIAL_STATE,
   modeAt,
   recordOutcome,
-} from '../../../shared/workflows/executors/circuit-breaker.js';
+} from '#shared/workflows/executors/circuit-breaker.js';
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
 

@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICES, PHASES } from '../../../shared/prices/phases.js';
-import { phaseCost } from '../../../shared/prices/price-list.js';
-import { builtinExecutor } from '../../../shared/workflows/executors/builtin.js';
+import { DEFAULT_PRICES, PHASES } from '#shared/prices/phases.js';
+import { phaseCost } from '#shared/prices/price-list.js';
+import { builtinExecutor } from '#shared/workflows/executors/builtin.js';
 import {
   type BreakerStore,
   circuitBreaker,
   INITIAL_STATE,
-} from '../../../shared/workflows/executors/circuit-breaker.js';
-import type {
-  ArtifactDocument,
-  PhaseContext,
-  PhaseExecutor,
-} from '../../../shared/workflows/executors/executor.js';
-import { chatCompletion, ModelError, modelExecutor } from '../../../shared/workflows/executors/model.js';
-import { hooksIn, InjectedFailure, withTestHooks } from '../../../shared/workflows/executors/test-hooks.js';
-import { DEFAULT_POLICY } from '../../../shared/workflows/safety.js';
-import { type AuditTrail, type PhaseState, sha256Hex } from '../../../shared/workflows/workflow.js';
+} from '#shared/workflows/executors/circuit-breaker.js';
+import type { ArtifactDocument, PhaseContext, PhaseExecutor } from '#shared/workflows/executors/executor.js';
+import { chatCompletion, ModelError, modelExecutor } from '#shared/workflows/executors/model.js';
+import { hooksIn, InjectedFailure, withTestHooks } from '#shared/workflows/executors/test-hooks.js';
+import { DEFAULT_POLICY } from '#shared/workflows/safety.js';
+import { type AuditTrail, type PhaseState, sha256Hex } from '#shared/workflows/workflow.js';
 
 const QUERY = 'Analyze quantum field interactions for advanced photonic system development';
 

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  PHASE_QUEUE_SPEC,
-  phaseMessageSchema,
-  retryDelaySeconds,
-} from '../../../shared/workflows/messages.js';
+import { PHASE_QUEUE_SPEC, phaseMessageSchema, retryDelaySeconds } from '#shared/workflows/messages.js';
 
 describe('Phase messages', () => {
   it('come back after 1 s, then 2 s, and at once on the last receive (straight to the DLQ)', () => {

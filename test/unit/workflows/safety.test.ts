@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../shared/platform/errors.js';
+import { ValidationError } from '#platform/errors.js';
 import {
   DEFAULT_POLICY,
   passes,
   type SafetyPolicy,
   scoreText,
   screenPrompt,
-} from '../../../shared/workflows/safety.js';
+} from '#shared/workflows/safety.js';
 
 const policy: SafetyPolicy = {
   ...DEFAULT_POLICY,

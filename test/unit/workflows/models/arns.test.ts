@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invokeGrants } from '../../../../shared/workflows/models/arns.js';
+import { invokeGrants } from '#shared/workflows/models/arns.js';
 
 const scope = { partition: 'aws', region: 'eu-west-1', account: '123456789012' };
 

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { circuitBreaker } from '../../../../shared/workflows/executors/circuit-breaker.js';
-import { bedrockClient, bedrockTransport } from '../../../../shared/workflows/models/bedrock.js';
-import { modelCircuitName, modelClient } from '../../../../shared/workflows/models/client.js';
-import { ModelCallError } from '../../../../shared/workflows/models/types.js';
+import { circuitBreaker } from '#shared/workflows/executors/circuit-breaker.js';
+import { bedrockClient, bedrockTransport } from '#shared/workflows/models/bedrock.js';
+import { modelCircuitName, modelClient } from '#shared/workflows/models/client.js';
+import { ModelCallError } from '#shared/workflows/models/types.js';
 import {
   bedrockError,
   converseText,

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_MODELS,
-  modelsInUse,
-  readModelSettings,
-} from '../../../../shared/workflows/models/config.js';
+import { DEFAULT_MODELS, modelsInUse, readModelSettings } from '#shared/workflows/models/config.js';
 
 const OPENAI = { PRSM_MODEL_PROVIDER: 'openai', PRSM_MODEL_BASE_URL: 'http://127.0.0.1:11434/v1' };
 

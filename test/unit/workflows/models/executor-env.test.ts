@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readExecutorEnv } from '../../../../shared/workflows/executors/select.js';
+import { readExecutorEnv } from '#shared/workflows/executors/select.js';
 
 describe('the executor settings read through the model settings', () => {
   it('keeps PRSM_WORKFLOW_EXECUTOR=openai with PRSM_MODEL_BASE_URL and PRSM_MODEL_NAME working as before', () => {

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../../../shared/platform/logger.js';
-import { circuitBreaker } from '../../../../shared/workflows/executors/circuit-breaker.js';
-import { fixedApiKey } from '../../../../shared/workflows/models/api-key.js';
-import { modelCircuitName, modelClient } from '../../../../shared/workflows/models/client.js';
-import { openAiTransport } from '../../../../shared/workflows/models/openai.js';
-import { logCall } from '../../../../shared/workflows/models/registry.js';
-import { ModelCallError } from '../../../../shared/workflows/models/types.js';
+import { logger } from '#platform/logger.js';
+import { circuitBreaker } from '#shared/workflows/executors/circuit-breaker.js';
+import { fixedApiKey } from '#shared/workflows/models/api-key.js';
+import { modelCircuitName, modelClient } from '#shared/workflows/models/client.js';
+import { openAiTransport } from '#shared/workflows/models/openai.js';
+import { logCall } from '#shared/workflows/models/registry.js';
+import { ModelCallError } from '#shared/workflows/models/types.js';
 import {
   completion,
   type FakeOpenAi,

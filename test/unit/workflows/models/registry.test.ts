@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readModelSettings } from '../../../../shared/workflows/models/config.js';
-import { modelRegistry } from '../../../../shared/workflows/models/registry.js';
-import type { CallRecord } from '../../../../shared/workflows/models/types.js';
+import { readModelSettings } from '#shared/workflows/models/config.js';
+import { modelRegistry } from '#shared/workflows/models/registry.js';
+import type { CallRecord } from '#shared/workflows/models/types.js';
 import { completion, type FakeOpenAi, startFakeOpenAi } from '../../../support/fake-models/openai-server.js';
 import { fixedClock, memoryBreakerStore, seams } from './support.js';
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import {
-  jsonSchemaOf,
-  strictCompatible,
-  validateAnswer,
-} from '../../../../shared/workflows/models/structured.js';
+import { jsonSchemaOf, strictCompatible, validateAnswer } from '#shared/workflows/models/structured.js';
 import { PLAN, plan } from './support.js';
 
 describe('structured answers', () => {

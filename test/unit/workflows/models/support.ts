@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import type { Clock } from '../../../../shared/platform/clock.js';
+import type { Clock } from '#platform/clock.js';
 import {
   type BreakerState,
   type BreakerStore,
   INITIAL_STATE,
-} from '../../../../shared/workflows/executors/circuit-breaker.js';
+} from '#shared/workflows/executors/circuit-breaker.js';
 
 /** What the structured tests ask for: a small research plan. */
 export const planSchema = z.object({
