@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { GENEROUS_WAIT_MS } from '../support/waits.js';
 
 /** The schedule alone, with no call to POST /v1/health/sweeps, keeps sweeping. */
 let t: TestRuntime;
@@ -14,7 +15,7 @@ afterAll(async () => {
 
 describe('Health: the schedule', () => {
   it('produces sweeps every interval, stored newest first', async () => {
-    const until = Date.now() + 20_000;
+    const until = Date.now() + GENEROUS_WAIT_MS;
     let items: { id: string; checkedAt: string; score: number }[] = [];
     while (items.length < 3 && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 250));

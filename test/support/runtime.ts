@@ -1,6 +1,7 @@
 import type { Throttling } from '../../infra/local/rate-limiter.js';
 import { type Runtime, startRuntime } from '../../infra/local/runtime.js';
 import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '../../shared/identity/bootstrap.js';
+import type { Clock } from '../../shared/platform/clock.js';
 import { documentClient, type Table } from '../../shared/platform/table.js';
 import { type ApiResponse, apiClient } from './http.js';
 import { awsClients, testPrefix } from './resources.js';
@@ -22,7 +23,11 @@ let sequence = 0;
 /** The local runtime in this test process, with its own resources and an admin. */
 export async function startTestRuntime(
   file: string,
-  options: { scheduleIntervalSeconds?: number; throttling?: Throttling | 'off' } = {},
+  options: {
+    scheduleIntervalSeconds?: number;
+    throttling?: Throttling | 'off';
+    throttlingClock?: Clock;
+  } = {},
 ): Promise<TestRuntime> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const runtime = await startRuntime({
@@ -31,6 +36,7 @@ export async function startTestRuntime(
     scheduleIntervalSeconds: options.scheduleIntervalSeconds ?? 3600,
     // The concurrency tests send hundreds of requests with one key at once: more than the API allows.
     throttling: options.throttling ?? 'off',
+    throttlingClock: options.throttlingClock,
     log: (message, error) => console.error('RUNTIME', message, error),
   });
   const table = { name: runtime.resources.tableName, doc: documentClient(awsClients().dynamo) };
