@@ -1,0 +1,122 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Table } from '../../shared/platform/table.js';
+import { applyUpdate, conditionHolds, type Item } from './expressions.js';
+
+/**
+ * The single table in memory, for unit tests of the money code: Get, Put, Query and
+ * TransactWriteItems with their conditions, all-or-nothing. It is passed as the table
+ * dependency, so the code under test runs unchanged and no SDK client is mocked. `failNext`
+ * makes the next transactions fail as a concurrent one would (a TransactionConflict).
+ */
+export interface MemoryTable extends Table {
+  items: Map<string, Item>;
+  put(item: Item): void;
+  item(key: { pk: string; sk: string }): Item | undefined;
+  /** Every committed transaction's items, in order. */
+  transactions: NonNullable<TransactWriteCommandInput['TransactItems']>[];
+  failNext(conflicts: number): void;
+}
+
+const id = (key: Record<string, unknown>) => `${String(key.pk)}|${String(key.sk)}`;
+
+export function memoryTable(name = 'memory'): MemoryTable {
+  const items = new Map<string, Item>();
+  const transactions: MemoryTable['transactions'] = [];
+  let conflicts = 0;
+
+  function transact(input: TransactWriteCommandInput): void {
+    const legs = input.TransactItems ?? [];
+    if (conflicts > 0) {
+      conflicts--;
+      throw cancelled(legs.map(() => ({ Code: 'TransactionConflict' })));
+    }
+    const staged = new Map(items);
+    const reasons = legs.map((leg) => {
+      const [kind, body] = Object.entries(leg)[0] as [string, Record<string, unknown>];
+      const key = (kind === 'Put' ? pick(body.Item as Item) : body.Key) as Item;
+      const existing = staged.get(id(key));
+      const expression = {
+        names: body.ExpressionAttributeNames as Record<string, string> | undefined,
+        values: body.ExpressionAttributeValues as Record<string, unknown> | undefined,
+      };
+      const condition = body.ConditionExpression as string | undefined;
+      if (condition && !conditionHolds(existing, condition, expression)) {
+        const returnOld = body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && existing;
+        return { Code: 'ConditionalCheckFailed', ...(returnOld ? { Item: marshall(existing) } : {}) };
+      }
+      if (kind === 'Put') staged.set(id(key), structuredClone(body.Item as Item));
+      if (kind === 'Update')
+        staged.set(id(key), applyUpdate(existing ?? { ...key }, body.UpdateExpression as string, expression));
+      if (kind === 'Delete') staged.delete(id(key));
+      return { Code: 'None' };
+    });
+    if (reasons.some((reason) => reason.Code !== 'None')) throw cancelled(reasons);
+    for (const key of items.keys()) if (!staged.has(key)) items.delete(key);
+    for (const [key, item] of staged) items.set(key, item);
+    transactions.push(legs);
+  }
+
+  function query(input: QueryCommand['input']): Item[] {
+    const sortKey = input.IndexName ? `${input.IndexName}sk` : 'sk';
+    const partitionKey = input.IndexName ? `${input.IndexName}pk` : 'pk';
+    const expression = {
+      names: input.ExpressionAttributeNames,
+      values: input.ExpressionAttributeValues,
+    };
+    const found = [...items.values()]
+      .filter((item) => item[partitionKey] !== undefined && item[sortKey] !== undefined)
+      .filter((item) => conditionHolds(item, input.KeyConditionExpression!, expression))
+      .sort((a, b) => (String(a[sortKey]) < String(b[sortKey]) ? -1 : 1));
+    return input.ScanIndexForward === false ? found.reverse() : found;
+  }
+
+  const doc = {
+    send: async (command: unknown) => {
+      if (command instanceof GetCommand) {
+        const item = items.get(id(command.input.Key!));
+        return { Item: item && structuredClone(item) };
+      }
+      if (command instanceof PutCommand) {
+        transact({ TransactItems: [{ Put: command.input as never }] });
+        return {};
+      }
+      if (command instanceof TransactWriteCommand) {
+        transact(command.input);
+        return {};
+      }
+      if (command instanceof QueryCommand)
+        return { Items: query(command.input).map((i) => structuredClone(i)) };
+      throw new Error(`the memory table does not answer ${(command as object).constructor.name}`);
+    },
+  } as unknown as DynamoDBDocumentClient;
+
+  return {
+    name,
+    doc,
+    items,
+    transactions,
+    put: (item) => items.set(id(item), structuredClone(item)),
+    item: (key) => items.get(id(key)),
+    failNext: (count) => {
+      conflicts = count;
+    },
+  };
+}
+
+const pick = (item: Item) => ({ pk: item.pk, sk: item.sk });
+
+const cancelled = (reasons: { Code: string }[]) =>
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: reasons,
+  });
