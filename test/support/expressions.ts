@@ -1,7 +1,7 @@
 /**
  * DynamoDB's update and condition expressions, evaluated over a plain item: enough of the
  * language for the legs the money code writes (SET with + / - and if_not_exists, ADD, REMOVE;
- * conditions with AND / OR / NOT, comparisons, IN, attribute_exists / attribute_not_exists).
+ * conditions with AND / OR / NOT, comparisons, IN, begins_with, attribute_exists / attribute_not_exists).
  * Unit tests apply a leg to an item with it instead of sending it to a database.
  */
 export type Item = Record<string, unknown>;
@@ -179,6 +179,14 @@ function predicate(reader: Reader, item: Item): boolean {
     const result = orExpression(reader, item);
     reader.expect(')');
     return result;
+  }
+  if (token === 'begins_with') {
+    reader.expect('(');
+    const value = comparable(reader, item);
+    reader.expect(',');
+    const prefix = comparable(reader, item);
+    reader.expect(')');
+    return typeof value === 'string' && typeof prefix === 'string' && value.startsWith(prefix);
   }
   if (token === 'attribute_exists' || token === 'attribute_not_exists') {
     reader.expect('(');

@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -6,13 +6,14 @@ import {
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Table } from '../../shared/platform/table.js';
 import { applyUpdate, conditionHolds, type Item } from './expressions.js';
 
 /**
- * The single table in memory, for unit tests of the money code: Get, Put, Query and
+ * The single table in memory, for unit tests of the money code: Get, Put, Update, Query and
  * TransactWriteItems with their conditions, all-or-nothing. It is passed as the table
  * dependency, so the code under test runs unchanged and no SDK client is mocked. `failNext`
  * makes the next transactions fail as a concurrent one would (a TransactionConflict).
@@ -65,18 +66,35 @@ export function memoryTable(name = 'memory'): MemoryTable {
     transactions.push(legs);
   }
 
-  function query(input: QueryCommand['input']): Item[] {
+  function query(input: QueryCommand['input']): { Items: Item[]; LastEvaluatedKey?: Item } {
     const sortKey = input.IndexName ? `${input.IndexName}sk` : 'sk';
     const partitionKey = input.IndexName ? `${input.IndexName}pk` : 'pk';
     const expression = {
       names: input.ExpressionAttributeNames,
       values: input.ExpressionAttributeValues,
     };
-    const found = [...items.values()]
+    const sorted = [...items.values()]
       .filter((item) => item[partitionKey] !== undefined && item[sortKey] !== undefined)
       .filter((item) => conditionHolds(item, input.KeyConditionExpression!, expression))
       .sort((a, b) => (String(a[sortKey]) < String(b[sortKey]) ? -1 : 1));
-    return input.ScanIndexForward === false ? found.reverse() : found;
+    if (input.ScanIndexForward === false) sorted.reverse();
+    const start = input.ExclusiveStartKey;
+    const from = start ? sorted.findIndex((item) => id(item) === id(start)) + 1 : 0;
+    const read = sorted.slice(from, input.Limit === undefined ? undefined : from + input.Limit);
+    const matching = input.FilterExpression
+      ? read.filter((item) => conditionHolds(item, input.FilterExpression!, expression))
+      : read;
+    const more = from + read.length < sorted.length;
+    const last = read.at(-1);
+    const lastKey = last && {
+      pk: last.pk,
+      sk: last.sk,
+      ...(input.IndexName ? { [partitionKey]: last[partitionKey], [sortKey]: last[sortKey] } : {}),
+    };
+    return {
+      Items: matching.map((item) => structuredClone(item)),
+      LastEvaluatedKey: more ? lastKey : undefined,
+    };
   }
 
   const doc = {
@@ -85,16 +103,25 @@ export function memoryTable(name = 'memory'): MemoryTable {
         const item = items.get(id(command.input.Key!));
         return { Item: item && structuredClone(item) };
       }
-      if (command instanceof PutCommand) {
-        transact({ TransactItems: [{ Put: command.input as never }] });
+      if (command instanceof PutCommand || command instanceof UpdateCommand) {
+        const kind = command instanceof PutCommand ? 'Put' : 'Update';
+        try {
+          transact({ TransactItems: [{ [kind]: command.input } as never] });
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          if (error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
+          throw new ConditionalCheckFailedException({
+            message: 'The conditional request failed',
+            $metadata: {},
+          });
+        }
         return {};
       }
       if (command instanceof TransactWriteCommand) {
         transact(command.input);
         return {};
       }
-      if (command instanceof QueryCommand)
-        return { Items: query(command.input).map((i) => structuredClone(i)) };
+      if (command instanceof QueryCommand) return query(command.input);
       throw new Error(`the memory table does not answer ${(command as object).constructor.name}`);
     },
   } as unknown as DynamoDBDocumentClient;
