@@ -76,10 +76,17 @@ function remove(item: Item, path: string[]): void {
   delete at[path.at(-1)!];
 }
 
-const numeric = (value: unknown): bigint => {
-  if (typeof value !== 'bigint') throw new Error(`not a number: ${String(value)}`);
+type Numeric = bigint | number;
+const numeric = (value: unknown): Numeric => {
+  if (typeof value !== 'bigint' && typeof value !== 'number')
+    throw new Error(`not a number: ${String(value)}`);
   return value;
 };
+/** Money is bigint; other numbers (counts, milliseconds) may be plain numbers: both add up. */
+const add = (a: Numeric, b: Numeric, sign: 1 | -1): Numeric =>
+  typeof a === 'number' && typeof b === 'number'
+    ? a + sign * b
+    : BigInt(a) + (sign === 1 ? BigInt(b) : -BigInt(b));
 
 /** An operand of SET: a value, a path, or if_not_exists, joined by + and -. */
 function setValue(reader: Reader, item: Item): unknown {
@@ -87,7 +94,7 @@ function setValue(reader: Reader, item: Item): unknown {
   while (reader.peek() === '+' || reader.peek() === '-') {
     const sign = reader.next();
     const right = numeric(operand(reader, item));
-    value = sign === '+' ? numeric(value) + right : numeric(value) - right;
+    value = add(numeric(value), right, sign === '+' ? 1 : -1);
   }
   return value;
 }
@@ -126,7 +133,7 @@ export function applyUpdate(item: Item, update: string, expression: Expression =
       } else if (clause === 'ADD') {
         const amount = numeric(reader.value(reader.next()));
         const current = get(before, path);
-        set(after, path, current === undefined ? amount : numeric(current) + amount);
+        set(after, path, current === undefined ? amount : add(numeric(current), amount, 1));
       } else {
         remove(after, path);
       }

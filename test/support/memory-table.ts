@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -13,8 +14,8 @@ import type { Table } from '../../shared/platform/table.js';
 import { applyUpdate, conditionHolds, type Item } from './expressions.js';
 
 /**
- * The single table in memory, for unit tests of the money code: Get, Put, Update, Query and
- * TransactWriteItems with their conditions, all-or-nothing. It is passed as the table
+ * The single table in memory, for unit tests of the money code: Get, BatchGet, Put, Update, Query
+ * and TransactWriteItems with their conditions, all-or-nothing. It is passed as the table
  * dependency, so the code under test runs unchanged and no SDK client is mocked. `failNext`
  * makes the next transactions fail as a concurrent one would (a TransactionConflict).
  */
@@ -116,6 +117,18 @@ export function memoryTable(name = 'memory'): MemoryTable {
           });
         }
         return {};
+      }
+      if (command instanceof BatchGetCommand) {
+        const Responses = Object.fromEntries(
+          Object.entries(command.input.RequestItems ?? {}).map(([tableName, request]) => [
+            tableName,
+            (request.Keys ?? []).flatMap((key) => {
+              const item = items.get(id(key));
+              return item ? [structuredClone(item)] : [];
+            }),
+          ]),
+        );
+        return { Responses, UnprocessedKeys: {} };
       }
       if (command instanceof TransactWriteCommand) {
         transact(command.input);
