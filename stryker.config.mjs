@@ -5,10 +5,22 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.unit.config.ts' },
   plugins: ['@stryker-mutator/vitest-runner'],
+  // The money rules: amounts, the ledger's postings and holds, the budget's plans and legs,
+  // checkout and refund. Left out (docs/testing.md says why): reads, audits, alerts and budget
+  // management, whose rules the end-to-end layer tests and the unit layer does not.
   mutate: [
     'shared/platform/money.ts',
     'shared/ledger/**/*.ts',
+    '!shared/ledger/audit.ts',
+    '!shared/ledger/reads.ts',
     'shared/budgets/**/*.ts',
+    '!shared/budgets/alerts.ts',
+    '!shared/budgets/audit.ts',
+    '!shared/budgets/budget-deps.ts',
+    '!shared/budgets/cost-history.ts',
+    '!shared/budgets/estimates.ts',
+    '!shared/budgets/expansions.ts',
+    '!shared/budgets/manage.ts',
     'shared/marketplace/checkout.ts',
     'shared/marketplace/refund.ts',
   ],

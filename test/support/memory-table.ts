@@ -26,6 +26,8 @@ export interface MemoryTable extends Table {
   /** Every committed transaction's items, in order. */
   transactions: NonNullable<TransactWriteCommandInput['TransactItems']>[];
   failNext(conflicts: number): void;
+  /** At most this many items in one page of a query, as DynamoDB stops at 1 MB (default 1000). */
+  pageSize: number;
 }
 
 const id = (key: Record<string, unknown>) => `${String(key.pk)}|${String(key.sk)}`;
@@ -68,6 +70,7 @@ export function memoryTable(name = 'memory'): MemoryTable {
   }
 
   function query(input: QueryCommand['input']): { Items: Item[]; LastEvaluatedKey?: Item } {
+    if (input.IndexName === '') throw new Error('ValidationException: an index name cannot be empty');
     const sortKey = input.IndexName ? `${input.IndexName}sk` : 'sk';
     const partitionKey = input.IndexName ? `${input.IndexName}pk` : 'pk';
     const expression = {
@@ -81,7 +84,7 @@ export function memoryTable(name = 'memory'): MemoryTable {
     if (input.ScanIndexForward === false) sorted.reverse();
     const start = input.ExclusiveStartKey;
     const from = start ? sorted.findIndex((item) => id(item) === id(start)) + 1 : 0;
-    const read = sorted.slice(from, input.Limit === undefined ? undefined : from + input.Limit);
+    const read = sorted.slice(from, from + Math.min(input.Limit ?? Number.POSITIVE_INFINITY, table.pageSize));
     const matching = input.FilterExpression
       ? read.filter((item) => conditionHolds(item, input.FilterExpression!, expression))
       : read;
@@ -139,9 +142,10 @@ export function memoryTable(name = 'memory'): MemoryTable {
     },
   } as unknown as DynamoDBDocumentClient;
 
-  return {
+  const table: MemoryTable = {
     name,
     doc,
+    pageSize: 1000,
     items,
     transactions,
     put: (item) => items.set(id(item), structuredClone(item)),
@@ -150,6 +154,7 @@ export function memoryTable(name = 'memory'): MemoryTable {
       conflicts = count;
     },
   };
+  return table;
 }
 
 const pick = (item: Item) => ({ pk: item.pk, sk: item.sk });

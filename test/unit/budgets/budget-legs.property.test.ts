@@ -109,6 +109,10 @@ const levelBetween = (budget: Budget, from: bigint, to: bigint) =>
     return from < at && at <= to;
   });
 
+/** Spent figures without the zeros (an item lists a member or category at 0 or not at all). */
+const nonZero = (figures: Record<string, bigint>) =>
+  Object.fromEntries(Object.entries(figures).filter(([, value]) => value !== 0n));
+
 function run(initial: Budget, steps: Step[]): void {
   let item = budgetItem(initial);
   let now = new Date('2026-03-15T12:00:00Z');
@@ -117,9 +121,21 @@ function run(initial: Budget, steps: Step[]): void {
   // next level not yet crossed (alerts already sent stay sent): larger than budgetItem's, until
   // the next informed write recomputes it.
   let alertsAhead = false;
+  // What the figures must be: a model of the money the steps moved, kept beside the item.
+  const model = {
+    spent: 0n,
+    reserved: 0n,
+    version: item.version as bigint,
+    cat: {} as Record<string, bigint>,
+    mem: {} as Record<string, bigint>,
+  };
+  const addTo = (figures: Record<string, bigint>, key: string, amount: bigint) => {
+    figures[key] = (figures[key] ?? 0n) + amount;
+  };
   for (const step of steps) {
     const budget = budgetOf(item);
     let after: Item | undefined;
+    let touched = false;
     if (step.kind === 'next-month') {
       now = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 15));
       continue;
@@ -147,6 +163,16 @@ function run(initial: Budget, steps: Step[]): void {
       // The planner promises that a fast plan's conditions hold: a refusal here is a bug.
       expect(after, `the ${plan.kind} leg's condition failed`).toBeDefined();
       if (plan.kind === 'informed') alertsAhead = false;
+      if (plan.kind === 'informed' && plan.reset) {
+        model.spent = 0n;
+        for (const key of Object.keys(model.cat)) model.cat[key] = 0n;
+        for (const key of Object.keys(model.mem)) model.mem[key] = 0n;
+      }
+      model.spent += input.amount;
+      model.reserved -= fromReserved;
+      addTo(model.cat, input.category, input.amount);
+      addTo(model.mem, input.memberId, input.amount);
+      touched = true;
       charges.push({ memberId: input.memberId, category: input.category, amount: input.amount, at: now });
     }
     if (step.kind === 'refund') {
@@ -158,6 +184,10 @@ function run(initial: Budget, steps: Step[]): void {
       after = apply(item, budgetRefundLeg(TABLE, { budgetId: budget.id, ...charge, periodKey }, now));
       expect(after, 'a refund of a charge of the period was refused').toBeDefined();
       if (levelBetween(budget, budget.spent - charge.amount, budget.spent)) alertsAhead = true;
+      model.spent -= charge.amount;
+      addTo(model.cat, charge.category, -charge.amount);
+      addTo(model.mem, charge.memberId, -charge.amount);
+      touched = true;
     }
     if (step.kind === 'reserve') {
       after = apply(
@@ -174,6 +204,18 @@ function run(initial: Budget, steps: Step[]): void {
     }
     if (!after) continue;
     item = after;
+    if (step.kind === 'reserve') model.reserved += BigInt(step.amount);
+    if (step.kind === 'release') model.reserved -= BigInt(step.amount);
+    model.version += 1n;
+    const figures = budgetOf(item);
+    expect({
+      spent: figures.spent,
+      reserved: figures.reserved,
+      version: figures.version,
+      cat: nonZero(figures.categorySpent),
+      mem: nonZero(figures.memberSpent),
+    }).toEqual({ ...model, cat: nonZero(model.cat), mem: nonZero(model.mem) });
+    if (touched) expect(item.updatedAt).toBe(now.toISOString());
     const stored = derivedOf(item);
     const fresh = derivedOf(budgetItem(budgetOf(item)));
     const expands = budget.autoExpand.enabled;

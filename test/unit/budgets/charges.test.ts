@@ -76,7 +76,15 @@ describe('chargeBudget', () => {
 
   it('re-plans a charge that crosses a threshold and records the alert once, published', async () => {
     await setUp({ spent: ftns(45), memberSpent: { owner: ftns(45) }, categorySpent: { compute: ftns(45) } });
+    const sent: string[] = [];
+    const send = table.doc.send.bind(table.doc);
+    table.doc.send = (async (command: object) => {
+      sent.push(command.constructor.name);
+      return send(command as never);
+    }) as never;
     await chargeBudget(deps, chargeOf(10));
+    // The failed fast attempt returned the budget: it is planned from that, with no read.
+    expect(sent.slice(0, 2)).toEqual(['TransactWriteCommand', 'TransactWriteCommand']);
     expect(stored()).toMatchObject({ spent: ftns(55), version: 8n });
     expect(alerts()).toEqual(['ALERT#none#threshold#00050']);
     expect(events).toMatchObject([
@@ -118,10 +126,25 @@ describe('chargeBudget', () => {
       period: 'monthly',
       periodKey: '2026-02',
       spent: ftns(70),
-      memberSpent: { owner: ftns(70) },
+      members: { owner: { cap: null }, ada: { cap: ftns(30) } },
+      // `gone` left the budget during February: their spend is history too.
+      memberSpent: { owner: ftns(40), ada: ftns(20), gone: ftns(10) },
+      categories: { storage: { allocation: ftns(50), enforcement: 'hard' } },
+      categorySpent: { compute: ftns(30), storage: ftns(25), data: ftns(15) },
     });
     await chargeBudget(deps, chargeOf(5));
-    expect(stored()).toMatchObject({ periodKey: '2026-03', spent: ftns(5), memberSpent: { owner: ftns(5) } });
+    expect(stored()).toMatchObject({
+      periodKey: '2026-03',
+      spent: ftns(5),
+      memberSpent: { owner: ftns(5), ada: 0n, gone: 0n },
+      categorySpent: { compute: ftns(5), storage: 0n, data: 0n },
+    });
+    expect(table.item(budgetKey('bud_1'))).toMatchObject({
+      'memberRoom#ada': ftns(30),
+      'memberRoom#gone': 10n ** 24n,
+      'categoryRoom#storage': ftns(50),
+      'categoryRoom#data': 10n ** 24n,
+    });
     expect(table.item({ pk: 'BUDGET#bud_1', sk: 'PERIOD#2026-02' })).toMatchObject({
       type: 'budget-period',
       spent: ftns(70),

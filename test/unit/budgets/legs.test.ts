@@ -9,7 +9,13 @@ import {
 } from '../../../shared/budgets/errors.js';
 import { refundablePeriod, refundRecordPut } from '../../../shared/budgets/refund-leg.js';
 import { reservationRefusal } from '../../../shared/budgets/reservations.js';
-import { DEFAULT_THRESHOLDS, severityOf } from '../../../shared/budgets/thresholds.js';
+import {
+  crossedThresholds,
+  DEFAULT_THRESHOLDS,
+  NO_THRESHOLD_AHEAD,
+  severityOf,
+  untilNextAlert,
+} from '../../../shared/budgets/thresholds.js';
 import { budgetWith, ftns } from './fixtures.js';
 
 describe('refundablePeriod', () => {
@@ -126,18 +132,48 @@ describe('Budget thresholds and items', () => {
       'memberRoom#ada': 10n ** 24n - ftns(10),
       gsi2sk: 'bud_1',
     });
+    expect(item).toMatchObject({ pk: 'BUDGET#bud_1', sk: 'BUDGET', type: 'budget' });
     expect(item.gsi2pk).toMatch(/^BUDGETS#[0-3]$/);
+    // The audit walks the shards: budgets spread over all of them.
+    const shards = new Set(
+      Array.from({ length: 40 }, (_, i) => budgetItem(budgetWith({ id: `bud_${i}` })).gsi2pk),
+    );
+    expect(shards.size).toBe(4);
   });
 
   it('reads a sparse item with its defaults: no thresholds, no suspension, no cap', () => {
-    const budget = budgetOf({ id: 'b', members: { owner: {} }, suspendAtPercent: null });
+    const budget = budgetOf({ id: 'b', members: { owner: {}, ada: { cap: null } }, total: null });
+    expect(budgetOf({ id: 'b', suspendAtPercent: null }).suspendAtPercent).toBeNull();
     expect(budget).toMatchObject({
       spent: 0n,
       alertThresholds: [],
       suspendAtPercent: null,
-      members: { owner: { cap: null } },
+      total: 0n,
+      members: { owner: { cap: null }, ada: { cap: null } },
       categories: {},
       autoExpand: { enabled: false, maxExpansion: 0n },
     });
+  });
+});
+
+describe('Thresholds', () => {
+  it('crosses a level once: a charge from exactly the level does not cross it again', () => {
+    expect(crossedThresholds([50, 75], ftns(100), ftns(49.999999), ftns(50))).toEqual([50]);
+    expect(crossedThresholds([50, 75], ftns(100), ftns(50), ftns(60))).toEqual([]);
+    expect(crossedThresholds([50, 75], ftns(100), ftns(40), ftns(80))).toEqual([50, 75]);
+  });
+
+  it('rounds a level up to a whole micro-FTNS', () => {
+    // 33.3 % of 1 micro-FTNS short of 10 FTNS is 3.329999667: reached at 3.330000.
+    expect(crossedThresholds([33.3], 9_999_999n, 3_329_999n, 3_330_000n)).toEqual([33.3]);
+    expect(crossedThresholds([33.3], 9_999_999n, 0n, 3_329_999n)).toEqual([]);
+  });
+
+  it('measures the way to the nearest level ahead, whatever the order of the levels', () => {
+    expect(untilNextAlert([50, 75, 90], ftns(100), ftns(10))).toBe(ftns(40));
+    expect(untilNextAlert([90, 75, 50], ftns(100), ftns(10))).toBe(ftns(40));
+    expect(untilNextAlert([90, 50, 75], ftns(100), ftns(50))).toBe(ftns(25));
+    expect(untilNextAlert([50], ftns(100), ftns(50))).toBe(NO_THRESHOLD_AHEAD);
+    expect(untilNextAlert([], ftns(100), 0n)).toBe(NO_THRESHOLD_AHEAD);
   });
 });

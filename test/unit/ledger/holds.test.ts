@@ -314,3 +314,107 @@ describe('Grants and transfers', () => {
     await expect(grant(deps, { userId: 'usr_x', amount: 1n })).rejects.toBeInstanceOf(UnknownAccountError);
   });
 });
+
+describe('Holds: as read back', () => {
+  it('keeps a resolved hold’s status past its expiry, with what it captured', async () => {
+    const hold = await createHold(deps, { ownerId: 'usr_a', amount: 30n, expiresInSeconds: 60 });
+    const captured = await captureHold(deps, { holdId: hold.id, ownerId: 'usr_a', amount: 10n });
+    later(3600);
+    expect(await getHold(deps, hold.id)).toEqual({ ...captured, status: 'captured' });
+    const released = await createHold(deps, { ownerId: 'usr_a', amount: 5n, expiresInSeconds: 60 });
+    await releaseHold(deps, { holdId: released.id, ownerId: 'usr_a' });
+    later(3600);
+    expect(await getHold(deps, released.id)).toMatchObject({
+      status: 'released',
+      resolvedAt: expect.any(String),
+    });
+  });
+
+  it('lists an owner’s holds newest first', async () => {
+    const first = await createHold(deps, { ownerId: 'usr_a', amount: 1n, expiresInSeconds: 60 });
+    later(1);
+    const second = await createHold(deps, { ownerId: 'usr_a', amount: 2n, expiresInSeconds: 60 });
+    const page = await listHolds(deps, 'usr_a', { limit: 10 });
+    expect(page.items.map((h) => h.id)).toEqual([second.id, first.id].sort().reverse());
+  });
+
+  it('captures to revenue when the payee is named as revenue, with no user check', async () => {
+    const hold = await createHold(deps, {
+      ownerId: 'usr_a',
+      amount: 3n,
+      expiresInSeconds: 60,
+      payee: 'revenue',
+    });
+    await captureHold(deps, { holdId: hold.id, ownerId: 'usr_a' });
+    expect(systemBalance('revenue')).toBe(3n);
+    const entry = [...table.items.values()].find((item) => item.type === 'entry' && item.holdId === hold.id);
+    expect(entry).toMatchObject({ reason: 'hold_capture', amount: 3n });
+  });
+
+  it('refuses a capture that a release beat between the read and the write', async () => {
+    const hold = await createHold(deps, { ownerId: 'usr_a', amount: 30n, expiresInSeconds: 60 });
+    const send = table.doc.send.bind(table.doc);
+    table.doc.send = (async (command: object) => {
+      const result = await send(command as never);
+      // Right after the capture read the hold: another request releases it.
+      if (command.constructor.name === 'GetCommand') {
+        table.doc.send = send;
+        await releaseHold(deps, { holdId: hold.id, ownerId: 'usr_a' });
+      }
+      return result;
+    }) as never;
+    await expect(captureHold(deps, { holdId: hold.id, ownerId: 'usr_a' })).rejects.toThrow(
+      'The hold is released',
+    );
+    expect(account('usr_a')).toEqual({ balance: 100n, held: 0n, available: 100n });
+  });
+
+  it('names the payee field when the payee is not a user', async () => {
+    const refused = createHold(deps, {
+      ownerId: 'usr_a',
+      amount: 1n,
+      expiresInSeconds: 60,
+      payee: 'usr_nobody',
+    });
+    await expect(refused).rejects.toMatchObject({ errors: [{ path: 'body.payeeId' }] });
+  });
+});
+
+describe('Holds: the sweep', () => {
+  it('reads every page of lapsed holds', async () => {
+    table.pageSize = 2;
+    for (let i = 0; i < 5; i++) await createHold(deps, { ownerId: 'usr_a', amount: 1n, expiresInSeconds: 1 });
+    later(1);
+    expect(await resolveExpiredHoldsOf(deps, 'usr_a')).toBe(5);
+  });
+
+  it('fails the sweep on an error that is not a hold resolved meanwhile', async () => {
+    await createHold(deps, { ownerId: 'usr_a', amount: 1n, expiresInSeconds: 1 });
+    later(1);
+    table.failNext(10);
+    await expect(resolveExpiredHolds(deps)).rejects.toBeInstanceOf(UnavailableError);
+  });
+});
+
+describe('Transfers and expired holds', () => {
+  it('refuses a transfer to a non-user without touching the payer’s lapsed holds', async () => {
+    const hold = await createHold(deps, { ownerId: 'usr_a', amount: 10n, expiresInSeconds: 1 });
+    later(1);
+    await expect(transfer(deps, { from: 'usr_a', to: 'usr_x', amount: 1n })).rejects.toMatchObject({
+      errors: [{ path: 'body.to' }],
+    });
+    expect(table.item({ pk: `HOLD#${hold.id}`, sk: 'HOLD' })).toMatchObject({ status: 'active' });
+    await expect(grant(deps, { userId: 'usr_x', amount: 1n })).rejects.toMatchObject({
+      errors: [{ path: 'body.userId' }],
+    });
+  });
+
+  it('records why money moved: grant and transfer', async () => {
+    const moved = await transfer(deps, { from: 'usr_a', to: 'usr_b', amount: 5n });
+    expect(moved.reason).toBe('transfer');
+    const reasons = [...table.items.values()]
+      .filter((item) => item.type === 'entry')
+      .map((item) => item.reason);
+    expect(new Set(reasons)).toEqual(new Set(['grant', 'transfer']));
+  });
+});
