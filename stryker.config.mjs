@@ -33,6 +33,8 @@ export default {
   htmlReporter: { fileName: '.build/mutation/index.html' },
   jsonReporter: { fileName: '.build/mutation/report.json' },
   tempDirName: '.build/stryker-tmp',
+  // Reports and builds are no input of the tests: the sandbox need not copy them.
+  ignorePatterns: ['.build', 'cdk.out'],
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 80, break: null },
 };
