@@ -26,6 +26,7 @@ let now: Date;
 let deps: BudgetDeps;
 let events: PlatformEvent[];
 let publish: Publish;
+const sleeps: number[] = [];
 
 const stored = () => budgetOf(table.item(budgetKey('bud_1'))!);
 const balance = (id: string) => table.item(accountItemKey(id))?.balance;
@@ -42,11 +43,12 @@ beforeEach(() => {
   table = memoryTable();
   now = new Date('2026-03-15T12:00:00.000Z');
   events = [];
+  sleeps.length = 0;
   publish = async (event) => void events.push(event);
   deps = {
     table,
     clock: { now: () => now },
-    retry: { attempts: 3, baseDelayMs: 1, sleep: async () => {} },
+    retry: { attempts: 3, baseDelayMs: 10, sleep: async (ms) => void sleeps.push(ms) },
     publish: (event) => publish(event),
   };
 });
@@ -193,5 +195,11 @@ describe('chargeBudget', () => {
       'The budget is changing too fast, retry shortly',
     );
     expect(balance('owner')).toBe(ftns(1_000));
+    // 16 plans, a jittered pause between two: growing with the attempt, up to 4 times the base.
+    expect(sleeps).toHaveLength(15);
+    sleeps.forEach((ms, i) => {
+      expect(ms).toBeGreaterThanOrEqual(0);
+      expect(ms).toBeLessThan(10 * Math.min(i + 1, 4));
+    });
   });
 });
