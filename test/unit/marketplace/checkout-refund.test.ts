@@ -14,6 +14,7 @@ import {
   AlreadyRefundedError,
   ListingUnavailableError,
   OrderNotFoundError,
+  OrderTooLargeError,
   OwnListingError,
   PriceChangedError,
   RefundNotCoveredError,
@@ -21,9 +22,14 @@ import {
 } from '../../../shared/marketplace/errors.js';
 import { type Listing, listingItem, listingKey } from '../../../shared/marketplace/listing.js';
 import type { MarketplaceDeps } from '../../../shared/marketplace/marketplace-deps.js';
-import { orderKey, saleKey } from '../../../shared/marketplace/order.js';
+import { type Order, orderKey, saleKey } from '../../../shared/marketplace/order.js';
 import { refundOrder } from '../../../shared/marketplace/refund.js';
 import { ValidationError } from '../../../shared/platform/errors.js';
+import {
+  type Idempotency,
+  IdempotencyKeyReusedError,
+  IdempotentReplay,
+} from '../../../shared/platform/idempotency.js';
 import { type MemoryTable, memoryTable } from '../../support/memory-table.js';
 import { budgetWith, ftns } from '../budgets/fixtures.js';
 
@@ -250,5 +256,76 @@ describe('Refund: the money back', () => {
     await expect(refundOrder(deps, { orderId: second.id, adminId: 'admin' })).rejects.toThrow(
       'Seller seller no longer has the proceeds available',
     );
+  });
+});
+
+describe('Checkout and refund: limits and retries', () => {
+  const idempotency = (key: string, requestHash = 'hash-1'): Idempotency<Order> => ({
+    scope: 'buyer',
+    key,
+    requestHash,
+    render: (result) => ({ status: 201, body: JSON.stringify({ id: result.id }) }),
+  });
+
+  it('answers a retried order as the first time, refuses the key for another request, and forgets it after a day', async () => {
+    listing('p', { pricingModel: 'pay_per_use', price: ftns(1) });
+    const first = await checkout(
+      deps,
+      { buyer, listingIds: ['p'], budgetId: 'bud_1', category: 'data' },
+      idempotency('k1'),
+    );
+    const again = checkout(
+      deps,
+      { buyer, listingIds: ['p'], budgetId: 'bud_1', category: 'data' },
+      idempotency('k1'),
+    );
+    await expect(again).rejects.toBeInstanceOf(IdempotentReplay);
+    await expect(again).rejects.toMatchObject({
+      response: { status: 201, body: JSON.stringify({ id: first.id }) },
+    });
+    await expect(
+      checkout(
+        deps,
+        { buyer, listingIds: ['p'], budgetId: 'bud_1', category: 'data' },
+        idempotency('k1', 'other'),
+      ),
+    ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    expect(balance('buyer')).toBe(ftns(99));
+    now = new Date(now.getTime() + 24 * 3600 * 1000 + 1000);
+    const later = await checkout(
+      deps,
+      { buyer, listingIds: ['p'], budgetId: 'bud_1', category: 'data' },
+      idempotency('k1'),
+    );
+    expect(later.id).not.toBe(first.id);
+    expect(balance('buyer')).toBe(ftns(98));
+  });
+
+  it('answers a retried refund as the first time', async () => {
+    listing('a');
+    const placed = await order(['a']);
+    const key = { ...idempotency('r1'), scope: 'admin' };
+    await refundOrder(deps, { orderId: placed.id, adminId: 'admin' }, key);
+    await expect(refundOrder(deps, { orderId: placed.id, adminId: 'admin' }, key)).rejects.toBeInstanceOf(
+      IdempotentReplay,
+    );
+    expect(balance('buyer')).toBe(ftns(100));
+  });
+
+  it('takes up to 25 lines, and refuses an order that pays too many sellers for one transaction', async () => {
+    const ids = Array.from(
+      { length: 26 },
+      (_, i) => listing(`l${i}`, { price: 1n, sellerId: `seller${i}` }).id,
+    );
+    await expect(order(ids)).rejects.toMatchObject({
+      errors: [{ path: 'body.items', message: 'must hold 1 to 25 lines' }],
+    });
+    await expect(order(ids.slice(0, 25))).rejects.toBeInstanceOf(OrderTooLargeError);
+    // 2L + 4S + 8 items: 15 lines from 15 sellers make 98, within DynamoDB's 100.
+    expect((await order(ids.slice(0, 15))).lines).toHaveLength(15);
+    expect(balance('buyer')).toBe(ftns(100) - 15n);
+    await expect(order(['l20', 'l21', 'l20'])).rejects.toMatchObject({
+      errors: [{ path: 'body.items.2.listingId', message: 'appears twice in the order' }],
+    });
   });
 });
