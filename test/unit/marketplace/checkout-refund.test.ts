@@ -329,3 +329,23 @@ describe('Checkout and refund: limits and retries', () => {
     });
   });
 });
+
+describe('Refund: nothing to move', () => {
+  it('refunds a free order with no transfer and no budget credit', async () => {
+    listing('free', { price: 0n, pricingModel: 'free' });
+    const placed = await order(['free']);
+    const before = budget();
+    const refunded = await refundOrder(deps, { orderId: placed.id, adminId: 'admin' });
+    expect(refunded.status).toBe('refunded');
+    expect(table.transactions.at(-1)!.filter((leg) => leg.Put?.Item?.type === 'entry')).toEqual([]);
+    expect(table.item({ pk: 'BUDGET#bud_1', sk: `CHARGE#${refunded.refund!.id}` })).toBeUndefined();
+    expect(budget()).toEqual(before);
+  });
+
+  it('refunds a line whose proceeds rounded to the whole price: no fee to give back', async () => {
+    listing('tiny', { price: 1n });
+    const placed = await order(['tiny']);
+    await refundOrder(deps, { orderId: placed.id, adminId: 'admin' });
+    expect([balance('buyer'), balance('seller'), fees()]).toEqual([ftns(100), 0n, 0n]);
+  });
+});
