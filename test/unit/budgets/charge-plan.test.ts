@@ -210,6 +210,20 @@ describe('planCharge: the informed plan', () => {
     });
   });
 
+  it('expands up to the ceiling exactly, and refuses a micro-FTNS more', () => {
+    const budget = budgetWith({
+      spent: ftns(95),
+      alertThresholds: [],
+      autoExpand: { enabled: true, maxExpansion: ftns(10) },
+    });
+    expect(informed(budget, chargeOf(15))).toMatchObject({
+      limit: ftns(110),
+      remaining: 0n,
+      expansionHeadroom: 0n,
+    });
+    expect(() => planCharge(chargeOf(15.000001), budget, NOW)).toThrow('(short by 0.000001 FTNS)');
+  });
+
   it('keeps the expansion headroom on a budget that expands but did not need to', () => {
     const budget = budgetWith({ spent: ftns(40), autoExpand: { enabled: true, maxExpansion: ftns(10) } });
     expect(informed(budget, chargeOf(20))).toMatchObject({ limit: ftns(100), expansionHeadroom: ftns(50) });

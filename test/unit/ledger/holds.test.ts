@@ -74,6 +74,7 @@ describe('Holds: creation', () => {
     expect(account('usr_a')).toEqual({ balance: 100n, held: 30n, available: 70n });
     const stored = table.item({ pk: `HOLD#${hold.id}`, sk: 'HOLD' })!;
     expect(stored).toMatchObject({
+      type: 'hold',
       expiresAtEpoch: Date.parse('2026-03-15T12:01:00Z') / 1000,
       gsi2pk: 'ACTIVE_HOLDS#usr_a',
       gsi2sk: `2026-03-15T12:01:00.000Z#${hold.id}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountItemKey } from '../../../shared/ledger/accounts.js';
+import { accountItemKey, balanceIndexOf } from '../../../shared/ledger/accounts.js';
 import { InsufficientFundsError } from '../../../shared/ledger/errors.js';
 import { entryPartition, Posting } from '../../../shared/ledger/posting.js';
 import { type TransactItem, Transaction } from '../../../shared/platform/transaction.js';
@@ -138,6 +138,15 @@ describe('Posting: netting', () => {
       expect(put.Item).toMatchObject({ sk: `ENTRY#${moved.id}`, type: 'entry', ...moved });
       expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
     }
+  });
+
+  it('keys a user’s account item by the user, and lists every account in one of 16 index partitions', () => {
+    expect(accountItemKey('usr_x')).toEqual({ pk: 'ACCOUNT#usr_x', sk: 'ACCOUNT' });
+    expect(accountItemKey('fees', 3)).toEqual({ pk: 'ACCOUNT#fees#3', sk: 'ACCOUNT' });
+    const partitions = new Set(
+      Array.from({ length: 200 }, (_, i) => balanceIndexOf(`ACCOUNT#usr_${i}`).gsi1pk),
+    );
+    expect([...partitions].sort()).toEqual(Array.from({ length: 16 }, (_, i) => `BALANCES#${i}`).sort());
   });
 
   it('puts a system account’s entries in one partition per day and a user’s in their own', () => {
