@@ -25,6 +25,8 @@ function sweepDeps(): SweepDeps {
     table: table(),
     clock: systemClock,
     retry: defaultRetry,
+    // Locally the checks get the local runtime's slack, as its functions' timeouts do.
+    limitFactor: STAGE === 'local' ? Number(process.env.PRSM_LOCAL_TIMEOUT_FACTOR ?? 4) : 1,
     s3: s3Client(),
     bucketName: BUCKET_NAME,
     sqs: sqsClient(),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Clock } from '#platform/clock.js';
 import { own, record } from '#platform/records.js';
 import type { HttpRoute } from '../manifest.js';
 import { rateLimiter, type Throttling } from './rate-limiter.js';
@@ -17,6 +18,8 @@ export interface GatewayOptions {
   catchAllFunctionId: string;
   /** Per-caller throttling; `off` for load tests that measure more than one key may send. */
   throttling: Throttling | 'off';
+  /** The throttling's time source (a test holds it still to count a burst exactly). */
+  clock?: Clock;
   onError(error: unknown): void;
 }
 
@@ -149,7 +152,11 @@ export const gatewayAnswer = (
 
 export function createGateway(options: GatewayOptions): Server {
   const match = routeMatcher(options.routes);
-  const take = options.throttling === 'off' ? undefined : rateLimiter(options.throttling);
+  const clock = options.clock;
+  const take =
+    options.throttling === 'off'
+      ? undefined
+      : rateLimiter(options.throttling, clock ? () => clock.now().getTime() : undefined);
   return createServer(async (request, response) => {
     try {
       const caller = request.headers.authorization ?? request.socket.remoteAddress ?? 'anonymous';

@@ -78,7 +78,8 @@ export async function startLocalAws(): Promise<LocalAws> {
     );
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitUntilAnswering(endpoint, 20_000);
+  // Generous: moto starts in a second or two, but a loaded machine may take far longer.
+  await waitUntilAnswering(endpoint, 120_000);
   applyLocalAwsEnv(endpoint);
   return { endpoint, owned: true, stop: () => stopProcess(child) };
 }

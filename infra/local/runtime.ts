@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Clock } from '#platform/clock.js';
 import {
   authorizer,
   catchAllFunction,
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   scheduleIntervalSeconds?: number;
   /** Per-key throttling; the manifest's limits unless a load test turns it off. */
   throttling?: Throttling | 'off';
+  /** The gateway's time source for throttling; the system clock unless a test holds time still. */
+  throttlingClock?: Clock;
   log?(message: string, error?: unknown): void;
 }
 
@@ -87,6 +90,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     routes: httpRoutes(),
     catchAllFunctionId: catchAllFunction().id,
     throttling: options.throttling ?? throttling,
+    clock: options.throttlingClock,
     invoke: async (functionId, event) => (await call(functionId, event)) as APIGatewayProxyStructuredResultV2,
     authorize: async (event) => {
       const verdict = (await invoke(authorizerHandler, event, authorizer)) as {

@@ -20,9 +20,7 @@ beforeAll(() => {
 });
 
 describe('Budgets: concurrency', () => {
-  it('admits exactly 100 of 300 concurrent charges of 1.00 on a budget of 100, the capped member exactly 20, one alert per threshold', {
-    timeout: 60_000,
-  }, async () => {
+  it('admits exactly 100 of 300 concurrent charges of 1.00 on a budget of 100, the capped member exactly 20, one alert per threshold', async () => {
     const [owner, capped, other] = [await funded(), await funded(), await funded()];
     const shared = await createBudget(owner.key, {
       name: 'Busy',

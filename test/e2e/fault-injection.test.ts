@@ -38,7 +38,7 @@ async function withRetries(
 }
 
 describe('Fault injection', () => {
-  it(`keeps every invariant with ${RATE * 100} % of AWS requests failing`, { timeout: 240_000 }, async () => {
+  it(`keeps every invariant with ${RATE * 100} % of AWS requests failing`, async () => {
     const users = [await t.newUser(), await t.newUser(), await t.newUser(), await t.newUser()];
     await Promise.all(users.map((u) => t.grant(u.id, '30')));
     const budget = await t.api('POST', '/v1/budgets', {

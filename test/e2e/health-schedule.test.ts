@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { useRuntime } from '../support/runtime.js';
+import { GENEROUS_WAIT_MS } from '../support/waits.js';
 
 /** The schedule alone, with no call to POST /v1/health/sweeps, keeps sweeping. */
 const t = useRuntime(import.meta.filename, { scheduleIntervalSeconds: 1 });
 
 describe('Health: the schedule', () => {
   it('produces sweeps every interval, stored newest first', async () => {
-    const until = Date.now() + 20_000;
+    const until = Date.now() + GENEROUS_WAIT_MS;
     let items: { id: string; checkedAt: string; score: number }[] = [];
     while (items.length < 3 && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 250));

@@ -2,11 +2,15 @@ import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse } from '../support/http.js';
 import { useRuntime } from '../support/runtime.js';
+import { GENEROUS_WAIT_MS } from '../support/waits.js';
 
 /** The health routes through HTTP against the local AWS, with every dependency up. */
 const t = useRuntime(import.meta.filename);
 
-const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
+const eventually = async <T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = GENEROUS_WAIT_MS,
+): Promise<T> => {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertDocumented } from '../support/http.js';
 import { useRuntime } from '../support/runtime.js';
+import { GENEROUS_WAIT_MS } from '../support/waits.js';
 
 /** The identity and ledger routes through HTTP, against the local AWS. */
 const t = useRuntime(import.meta.filename, { scheduleIntervalSeconds: 1 });
@@ -281,12 +282,14 @@ describe('Ledger: holds', () => {
       body: { amount: '8', expiresInSeconds: 1 },
       headers: idem(),
     });
-    expect((await account(owner.key)).available).toBe('2.00');
+    // Whether it still counts a moment later depends on the machine's speed: the hold's effect on
+    // `available` is the test above; this one waits past the expiry, however long that takes.
+    expect(hold.status).toBe(201);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(await account(owner.key)).toMatchObject({ held: '0.00', available: '10.00' });
     expect((await t.api('GET', `/v1/holds/${hold.body.id}`, { key: owner.key })).body.status).toBe('expired');
 
-    const until = Date.now() + 10_000;
+    const until = Date.now() + GENEROUS_WAIT_MS;
     let resolvedAt: string | undefined;
     while (!resolvedAt && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 250));

@@ -15,9 +15,7 @@ beforeAll(async () => {
 });
 
 describe('Checkout: concurrency', () => {
-  it('admits exactly 10 of 50 concurrent orders from a buyer who can pay for 10 uses: balance 0, no partial order', {
-    timeout: 120_000,
-  }, async () => {
+  it('admits exactly 10 of 50 concurrent orders from a buyer who can pay for 10 uses: balance 0, no partial order', async () => {
     const seller = await m.funded('0');
     const listing = await m.createListing(seller.key, {
       type: 'ai_model',
@@ -59,7 +57,7 @@ describe('Checkout: concurrency', () => {
     expect(audit.budgetDrift.filter((d: Json) => d.budgetId === buyer.budgetId)).toEqual([]);
   });
 
-  it('keeps a listing’s rating exact under 12 concurrent reviews', { timeout: 120_000 }, async () => {
+  it('keeps a listing’s rating exact under 12 concurrent reviews', async () => {
     const seller = await m.funded('0');
     const listing = await m.createListing(seller.key, { price: '1', tags: ['busy', 'reviews'] });
     const buyers = await Promise.all(Array.from({ length: 12 }, () => m.buyer('10', '10')));

@@ -6,6 +6,7 @@ import { eventsAbout } from '#shared/notifications/store.js';
 import { type ApiResponse, apiClient } from '../support/http.js';
 import { awsClients } from '../support/resources.js';
 import { type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process.js';
+import { GENEROUS_WAIT_MS } from '../support/waits.js';
 
 /** `npm start`'s runtime as a user meets it: over HTTP, through its queues and on its schedule. */
 let runtime: RuntimeProcess;
@@ -20,7 +21,10 @@ afterAll(async () => {
   expect(await runtime.stop()).toBe(0);
 });
 
-const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => {
+const eventually = async <T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = GENEROUS_WAIT_MS,
+): Promise<T> => {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

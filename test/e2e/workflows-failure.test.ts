@@ -51,7 +51,7 @@ describe('Failure: a phase that keeps failing', () => {
   it('ends in the DLQ: the workflow fails there, pays for the phases that ran and releases the rest', async () => {
     const who = await researcher(t, { grant: '500', total: '150' });
     const id = await submitted(t, who, { prompt: `${EXAMPLE_QUERY} [[fail:codegen]]` });
-    const workflow = await waitFor(t, who.key, id, finished, 30_000);
+    const workflow = await waitFor(t, who.key, id, finished);
     expect(workflow.status).toBe('failed');
     expect(workflow.failure).toMatchObject({ code: 'phase_failed', phase: 'codegen' });
     expect(workflow.failure.message).toContain(

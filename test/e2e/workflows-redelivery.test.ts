@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sqsClient } from '#platform/aws-clients.js';
 import { observePhases, type PhaseReport } from '#shared/workflows/timings.js';
 import { useRuntime } from '../support/runtime.js';
+import { GENEROUS_WAIT_MS } from '../support/waits.js';
 import {
   account,
   audit,
@@ -71,7 +72,8 @@ afterAll(async () => {
 async function drained(): Promise<void> {
   const sqs = new SQSClient({});
   try {
-    for (let i = 0; i < 100; i++) {
+    const until = Date.now() + GENEROUS_WAIT_MS;
+    while (Date.now() < until) {
       const { Attributes = {} } = await sqs.send(
         new GetQueueAttributesCommand({
           QueueUrl: phasesUrl,

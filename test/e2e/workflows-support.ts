@@ -3,6 +3,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
 import type { ApiResponse, Json } from '../support/http.js';
 import type { TestRuntime } from '../support/runtime.js';
+import { GENEROUS_WAIT_MS } from '../support/waits.js';
 
 /** Helpers shared by the workflow test files (each file starts its own runtime). */
 export const EXAMPLE_QUERY = 'Analyze quantum field interactions for advanced photonic system development';
@@ -59,13 +60,13 @@ export const getWorkflow = async (t: TestRuntime, key: string, id: string): Prom
   return response.body;
 };
 
-/** Polls the workflow until `done` holds (or fails the test after `timeoutMs`). */
+/** Polls the workflow until `done` holds (or fails the test after a generous `timeoutMs`). */
 export async function waitFor(
   t: TestRuntime,
   key: string,
   id: string,
   done: (workflow: Json) => boolean,
-  timeoutMs = 20_000,
+  timeoutMs = GENEROUS_WAIT_MS,
 ): Promise<Json> {
   const deadline = Date.now() + timeoutMs;
   let last: Json;

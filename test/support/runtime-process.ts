@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { testPrefix } from './resources.js';
+import { GENEROUS_WAIT_MS } from './waits.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -30,7 +31,10 @@ export async function startRuntimeProcess(
   const lines = createInterface({ input: child.stdout! });
   let adminKey = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runtime did not start:\n${output.join('\n')}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`runtime did not start:\n${output.join('\n')}`)),
+      GENEROUS_WAIT_MS,
+    );
     lines.on('line', (line) => {
       output.push(line);
       const key = /admin key\s+(\S+)/.exec(line)?.[1];

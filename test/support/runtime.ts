@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Throttling } from '#infra/local/rate-limiter.js';
 import { type Runtime, startRuntime } from '#infra/local/runtime.js';
+import type { Clock } from '#platform/clock.js';
 import { documentClient, type Table } from '#platform/table.js';
 import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '#shared/identity/bootstrap.js';
 import { type ApiResponse, apiClient } from './http.js';
@@ -24,7 +25,11 @@ const tableOf = (name: string): Table => ({ name, doc: documentClient(awsClients
 /** The local runtime in this test process, with its own resources and an admin. */
 export async function startTestRuntime(
   file: string,
-  options: { scheduleIntervalSeconds?: number; throttling?: Throttling | 'off' } = {},
+  options: {
+    scheduleIntervalSeconds?: number;
+    throttling?: Throttling | 'off';
+    throttlingClock?: Clock;
+  } = {},
 ): Promise<TestRuntime> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const runtime = await startRuntime({
@@ -33,6 +38,7 @@ export async function startTestRuntime(
     scheduleIntervalSeconds: options.scheduleIntervalSeconds ?? 3600,
     // The concurrency tests send hundreds of requests with one key at once: more than the API allows.
     throttling: options.throttling ?? 'off',
+    throttlingClock: options.throttlingClock,
     log: (message, error) => console.error('RUNTIME', message, error),
     bootstrap: async (resources) => {
       await ensureAdmin(tableOf(resources.tableName), DEVELOPMENT_ADMIN_KEY);
