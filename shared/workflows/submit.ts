@@ -9,11 +9,24 @@ import { Posting } from '#shared/ledger/posting.js';
 import { getAccount } from '#shared/ledger/reads.js';
 import { commitFreeingExpiredHolds } from '#shared/ledger/transfers.js';
 import { PHASES } from '#shared/prices/phases.js';
-import { getPriceList, phaseCost } from '#shared/prices/price-list.js';
-import { EstimateNotCoveredError, MaxCostExceededError } from './errors.js';
+import { getPrices, phaseCost } from '#shared/prices/price-list.js';
+import {
+  EstimateNotCoveredError,
+  ExecutorUnavailableError,
+  MaxCostExceededError,
+  ModelUnpricedError,
+} from './errors.js';
+import type { Executors } from './executors/select.js';
 import { findWorkflow } from './reads.js';
+import { isModelPhase, phaseHold, UnpricedModelError } from './research/meter.js';
 import { getSafetyPolicy, screenPrompt } from './safety.js';
-import { type PhaseState, type Preferences, type Workflow, workflowItem } from './workflow.js';
+import {
+  type ExecutorName,
+  type PhaseState,
+  type Preferences,
+  type Workflow,
+  workflowItem,
+} from './workflow.js';
 import type { WorkflowDeps } from './workflow-deps.js';
 
 /**
@@ -28,7 +41,40 @@ export interface Submission {
   preferences?: Preferences;
   budgetId: string;
   maxCost?: Micro;
+  executor?: ExecutorName;
 }
+
+/**
+ * What each phase holds: its components' prices on the built-in executor; on a model provider,
+ * a model phase holds its plan's worst case (every call at its token caps) under the model
+ * prices, and captures what it used.
+ */
+function phaseHolds(
+  executors: Executors,
+  executor: ExecutorName,
+  prices: Awaited<ReturnType<typeof getPrices>>,
+): Micro[] {
+  if (executor === 'builtin') return PHASES.map((phase) => phaseCost(phase, prices.components));
+  const research = executors.research;
+  if (!research || research.provider !== executor) {
+    throw new ExecutorUnavailableError(executor, offeredExecutors(executors));
+  }
+  try {
+    return PHASES.map((phase) =>
+      isModelPhase(phase.id)
+        ? phaseHold(research.registry.settings, prices.models, phase.id)
+        : phaseCost(phase, prices.components),
+    );
+  } catch (error) {
+    if (error instanceof UnpricedModelError) throw new ModelUnpricedError(error.model);
+    throw error;
+  }
+}
+
+export const offeredExecutors = (executors: Executors): string[] => [
+  'builtin',
+  ...(executors.research ? [executors.research.provider] : []),
+];
 
 /**
  * Screens the prompt, prices the seven phases, then in one transaction: a hold per phase on the
@@ -41,9 +87,10 @@ export async function submitWorkflow(
   input: Submission,
   idempotency?: Idempotency<Workflow>,
 ): Promise<Workflow> {
-  const [policy, prices] = await Promise.all([getSafetyPolicy(deps.table), getPriceList(deps.table)]);
+  const [policy, prices] = await Promise.all([getSafetyPolicy(deps.table), getPrices(deps.table)]);
   const screening = screenPrompt(input.prompt, policy);
-  const estimates = PHASES.map((phase) => phaseCost(phase, prices));
+  const executor = input.executor ?? deps.executors.default;
+  const estimates = phaseHolds(deps.executors, executor, prices);
   const estimate = estimates.reduce((sum, amount) => sum + amount, 0n);
   if (input.maxCost !== undefined && estimate > input.maxCost) {
     throw new MaxCostExceededError(estimate, input.maxCost);
@@ -89,6 +136,7 @@ export async function submitWorkflow(
       executor: null,
       summary: null,
       artifact: null,
+      usage: null,
       error: null,
     };
   });
@@ -99,6 +147,7 @@ export async function submitWorkflow(
     budgetId: input.budgetId,
     prompt: input.prompt,
     preferences: input.preferences ?? {},
+    executor,
     status: 'queued',
     estimate,
     maxCost: input.maxCost ?? null,
