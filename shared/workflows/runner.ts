@@ -360,11 +360,14 @@ async function afterPayment(
 ): Promise<void> {
   const state = workflow.phases[phase.number - 1]!;
   // Statistics for estimates: best effort and at most once (only the delivery that paid records).
-  const history = recordActualCost(deps.table, {
-    category: phase.category,
-    estimated: state.estimate,
-    actual: work.cost,
-  }).catch((error: unknown) => logger.warn('cost history not recorded', { error: String(error) }));
+  // Only the price-list phases: a model phase's hold is its worst case, not an estimate to correct.
+  const history = work.output.metered
+    ? Promise.resolve()
+    : recordActualCost(deps.table, {
+        category: phase.category,
+        estimated: state.estimate,
+        actual: work.cost,
+      }).catch((error: unknown) => logger.warn('cost history not recorded', { error: String(error) }));
   if (last) {
     const now = deps.clock.now().toISOString();
     await publishWorkflowEvent(deps, {
