@@ -135,7 +135,8 @@ export const functions: FunctionSpec[] = [
     memoryMb: 1024,
     timeoutSeconds: 15,
     triggers: [{ kind: 'http', routes: [...budgetRoutes, ...priceRoutes] }],
-    access: { table: 'readwrite', sendsTo: ['notifications'] },
+    // The model settings: a model workflow's estimate is its holds.
+    access: { table: 'readwrite', sendsTo: ['notifications'], modelSettings: true },
   },
   {
     id: 'marketplace-api',

@@ -9,16 +9,10 @@ import { Posting } from '#shared/ledger/posting.js';
 import { getAccount } from '#shared/ledger/reads.js';
 import { commitFreeingExpiredHolds } from '#shared/ledger/transfers.js';
 import { PHASES } from '#shared/prices/phases.js';
-import { getPrices, phaseCost } from '#shared/prices/price-list.js';
-import {
-  EstimateNotCoveredError,
-  ExecutorUnavailableError,
-  MaxCostExceededError,
-  ModelUnpricedError,
-} from './errors.js';
-import type { Executors } from './executors/select.js';
+import { getPrices } from '#shared/prices/price-list.js';
+import { EstimateNotCoveredError, MaxCostExceededError } from './errors.js';
+import { phaseHolds } from './holds.js';
 import { findWorkflow } from './reads.js';
-import { isModelPhase, phaseHold, UnpricedModelError } from './research/meter.js';
 import { getSafetyPolicy, screenPrompt } from './safety.js';
 import {
   type ExecutorName,
@@ -45,38 +39,6 @@ export interface Submission {
 }
 
 /**
- * What each phase holds: its components' prices on the built-in executor; on a model provider,
- * a model phase holds its plan's worst case (every call at its token caps) under the model
- * prices, and captures what it used.
- */
-function phaseHolds(
-  executors: Executors,
-  executor: ExecutorName,
-  prices: Awaited<ReturnType<typeof getPrices>>,
-): Micro[] {
-  if (executor === 'builtin') return PHASES.map((phase) => phaseCost(phase, prices.components));
-  const research = executors.research;
-  if (!research || research.provider !== executor) {
-    throw new ExecutorUnavailableError(executor, offeredExecutors(executors));
-  }
-  try {
-    return PHASES.map((phase) =>
-      isModelPhase(phase.id)
-        ? phaseHold(research.registry.settings, prices.models, phase.id)
-        : phaseCost(phase, prices.components),
-    );
-  } catch (error) {
-    if (error instanceof UnpricedModelError) throw new ModelUnpricedError(error.model);
-    throw error;
-  }
-}
-
-export const offeredExecutors = (executors: Executors): string[] => [
-  'builtin',
-  ...(executors.research ? [executors.research.provider] : []),
-];
-
-/**
  * Screens the prompt, prices the seven phases, then in one transaction: a hold per phase on the
  * owner's balance (payee `revenue`), the whole estimate reserved on the budget, the workflow and
  * the idempotency record. Phase 1 is sent after the commit; a replay of the request sends it
@@ -90,7 +52,7 @@ export async function submitWorkflow(
   const [policy, prices] = await Promise.all([getSafetyPolicy(deps.table), getPrices(deps.table)]);
   const screening = screenPrompt(input.prompt, policy);
   const executor = input.executor ?? deps.executors.default;
-  const estimates = phaseHolds(deps.executors, executor, prices);
+  const estimates = phaseHolds(deps.executors.research?.registry.settings ?? null, executor, prices);
   const estimate = estimates.reduce((sum, amount) => sum + amount, 0n);
   if (input.maxCost !== undefined && estimate > input.maxCost) {
     throw new MaxCostExceededError(estimate, input.maxCost);

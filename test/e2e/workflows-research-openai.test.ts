@@ -130,6 +130,30 @@ describe('Research on an OpenAI-compatible endpoint', () => {
     expect((await getWorkflow(t, who.key, accepted.body.id)).executor).toBe('builtin');
   });
 
+  it('estimates a model workflow at the sum of its holds: what submission holds', async () => {
+    const who = await researcher(t, { grant: '500', total: '150' });
+    const estimated = await t.api('POST', '/v1/estimates', {
+      key: who.key,
+      body: { budgetId: who.budgetId, workflow: true, executor: 'openai' },
+    });
+    expect(estimated.status, JSON.stringify(estimated.body)).toBe(200);
+    const refused = await t.api('POST', '/v1/estimates', {
+      key: who.key,
+      body: { budgetId: who.budgetId, workflow: true, executor: 'bedrock' },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('executor_unavailable');
+    // Submission computes the same holds: a maxCost below them is refused with the same figure.
+    const response = await submit(t, who, { prompt: EXAMPLE_QUERY, executor: 'openai', maxCost: '0.01' });
+    expect(response.status).toBe(422);
+    expect(response.body.code).toBe('max_cost_exceeded');
+    expect(response.body.detail).toContain(`${estimated.body.total} FTNS`);
+    const prices = (await t.api('GET', '/v1/prices/models', { key: who.key })).body.items;
+    expect(prices).toEqual(
+      expect.arrayContaining([{ model: TEACHER, inputPerMillion: '3.333333', outputPerMillion: '15.50' }]),
+    );
+  });
+
   it('stops at the security screen when a model output carries an injection, paying for the phases that ran', async () => {
     const script = fullScript(openAiAnswers).slice(0, 15);
     // A student answer with a disguised injection: full-width letters and a zero-width space.
