@@ -57,6 +57,8 @@ export interface FunctionSpec {
      * ARNs, or `secretsmanager:GetSecretValue` on exactly the OpenAI-compatible key's secret.
      */
     models?: boolean;
+    /** Knows the model settings (to price model phases at submission), asks no model. */
+    modelSettings?: boolean;
   };
 }
 
@@ -133,7 +135,8 @@ export const functions: FunctionSpec[] = [
     memoryMb: 1024,
     timeoutSeconds: 15,
     triggers: [{ kind: 'http', routes: [...budgetRoutes, ...priceRoutes] }],
-    access: { table: 'readwrite', sendsTo: ['notifications'] },
+    // The model settings: a model workflow's estimate is its holds.
+    access: { table: 'readwrite', sendsTo: ['notifications'], modelSettings: true },
   },
   {
     id: 'marketplace-api',
@@ -190,7 +193,12 @@ export const functions: FunctionSpec[] = [
     memoryMb: 1024,
     timeoutSeconds: 15,
     triggers: [{ kind: 'http', routes: workflowRoutes }],
-    access: { table: 'readwrite', bucket: 'readwrite', sendsTo: ['workflow-phases', 'notifications'] },
+    access: {
+      table: 'readwrite',
+      bucket: 'readwrite',
+      sendsTo: ['workflow-phases', 'notifications'],
+      modelSettings: true,
+    },
   },
   {
     id: 'workflows-phases',

@@ -145,7 +145,7 @@ export class PrsmStack extends Stack {
         environment: {
           ...baseEnvironment,
           QUEUE_URLS: queueUrlsFor(spec.access),
-          ...(spec.access.models ? this.modelEnvironment : {}),
+          ...(spec.access.models || spec.access.modelSettings ? this.modelEnvironment : {}),
         },
       });
       handlers.set(spec.id, fn);

@@ -22,6 +22,9 @@ import {
   requestExpansion,
 } from '#shared/budgets/expansions.js';
 import { basketLines } from '#shared/marketplace/basket.js';
+import { getPrices } from '#shared/prices/price-list.js';
+import { readExecutorEnv } from '#shared/workflows/executors/select.js';
+import { holdLines } from '#shared/workflows/holds.js';
 import {
   approveExpansionRoute,
   chargeRoute,
@@ -110,7 +113,13 @@ export const handler = httpFunction([
     const lines = listingIds.length
       ? await basketLines(budgetDeps(), principal, listingIds, body.category)
       : [];
-    const request = { budgetId: body.budgetId, workflow: body.workflow, lines };
+    // A model workflow is estimated at what it would hold: its phases' worst cases, as lines.
+    const modelWorkflow = body.workflow && body.executor !== 'builtin';
+    if (modelWorkflow) {
+      const prices = await getPrices(budgetDeps().table);
+      lines.push(...holdLines(readExecutorEnv().models, body.executor, prices));
+    }
+    const request = { budgetId: body.budgetId, workflow: body.workflow && !modelWorkflow, lines };
     return { status: 200, body: estimateView(await estimate(budgetDeps(), principal, request)) };
   }),
   bind(denyExpansionRoute, async ({ params, principal }) => ({

@@ -345,6 +345,10 @@ export const estimateRoute = defineRoute({
     .strictObject({
       budgetId,
       workflow: z.boolean().default(false).meta({ description: 'Estimate a research workflow' }),
+      executor: z.enum(['builtin', 'openai', 'bedrock']).default('builtin').meta({
+        description:
+          "The workflow's executor: on a model provider the estimate is the sum of the phases' holds (their worst case), not corrected by history",
+      }),
       items: z
         .array(z.strictObject({ listingId: idOf('lst') }))
         .min(1)
@@ -370,7 +374,7 @@ export const estimateRoute = defineRoute({
   errors: {
     404: ['not_found'],
     409: ['listing_unavailable'],
-    422: ['unknown_listing', 'own_listing'],
+    422: ['unknown_listing', 'own_listing', 'executor_unavailable', 'model_unpriced'],
   },
   responses: { 200: { description: 'The estimate', schema: estimateSchema } },
 });

@@ -40,9 +40,28 @@ const phaseSchema = z
     executor: z.string().nullable(),
     summary: z.string().nullable(),
     artifact: artifactSchema.nullable(),
+    usage: z
+      .array(
+        z.object({
+          step: z.string(),
+          model: z.string(),
+          inputTokens: z.number().int(),
+          outputTokens: z.number().int(),
+        }),
+      )
+      .nullable()
+      .meta({
+        description:
+          "A model phase's exchanges with the tokens each used: its cost is ceil(sum of tokens x the model's prices per million / 1e6) micro-FTNS",
+      }),
     error: z.string().nullable(),
   })
   .meta({ id: 'WorkflowPhase' });
+
+const executorSchema = z.enum(['builtin', 'openai', 'bedrock']).meta({
+  description:
+    '`builtin`: a deterministic demonstration (no model, not research); `openai` or `bedrock`: the model phases on that provider',
+});
 
 const auditEntrySchema = z.object({
   phase: z.string(),
@@ -60,6 +79,7 @@ export const workflowSchema = z
     status: workflowStatus,
     prompt: z.string(),
     preferences: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    executor: executorSchema,
     estimate: ftns,
     maxCost: ftns.nullable(),
     totalCost: ftns,
@@ -89,7 +109,12 @@ export const workflowSchema = z
       .nullable(),
     response: z
       .object({
-        responseText: z.string(),
+        executor: z
+          .string()
+          .meta({ description: '`builtin-demo` (a demonstration, not research) or the provider' }),
+        responseText: z
+          .string()
+          .meta({ description: "The summary of the phases, or a model workflow's report" }),
         totalCost: ftns,
         executionTimeMs: z.number(),
         componentsUsed: z.array(z.string()),
@@ -144,13 +169,19 @@ export const submitWorkflowRoute = defineRoute({
       .optional(),
     budgetId: idOf('bud'),
     maxCost: amountSchema.optional().meta({ description: 'Refuse (422) when the estimate is above this' }),
+    executor: executorSchema.optional().meta({
+      description:
+        "Who does the work; default the deployment's (PRSM_WORKFLOW_EXECUTOR, `builtin` unless set)",
+    }),
   }),
   errors: {
     402: ['budget_exceeded', 'insufficient_funds'],
     404: ['not_found'],
     409: ['budget_closed', 'budget_suspended'],
     422: [
+      'executor_unavailable',
       'max_cost_exceeded',
+      'model_unpriced',
       'prompt_control_characters',
       'prompt_empty',
       'prompt_too_long',

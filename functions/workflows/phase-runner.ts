@@ -12,16 +12,21 @@ import { workflowDeps } from '#shared/workflows/workflow-deps.js';
 
 const processor = new BatchProcessor(EventType.SQS);
 
+const SAFETY_MARGIN_MS = 3_000;
+
 /**
  * One phase message: the runner decides from the workflow's phase states what this delivery may
  * do. A record that throws fails alone (partial batch response); it comes back after a short
  * backoff instead of the whole visibility timeout, and after maxReceiveCount goes to the DLQ.
  */
-async function recordHandler(record: SQSRecord): Promise<void> {
+async function recordHandler(record: SQSRecord, context?: Context): Promise<void> {
   const attempt = Number(record.attributes.ApproximateReceiveCount);
+  // Model calls stop with time left to record the failure and defer the retry.
+  const remainingMs = context ? context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS : undefined;
+  const signal = remainingMs !== undefined ? AbortSignal.timeout(Math.max(1, remainingMs)) : undefined;
   try {
     const message = phaseMessageSchema.parse(JSON.parse(record.body));
-    const report = await runPhase(workflowDeps(), { ...message, attempt });
+    const report = await runPhase(workflowDeps(), { ...message, attempt, ...(signal ? { signal } : {}) });
     reportPhase(report);
     logger.info('workflow phase', { ...report });
   } catch (error) {

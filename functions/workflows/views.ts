@@ -38,6 +38,7 @@ function phaseView(workflow: Workflow, phase: PhaseState, links: ArtifactLinks) 
     executor: phase.executor,
     summary: phase.summary,
     artifact: phase.artifact && link ? { ...phase.artifact, ...link } : null,
+    usage: phase.usage,
     error: phase.error,
   };
 }
@@ -51,6 +52,7 @@ export function workflowView(workflow: Workflow, links: ArtifactLinks = {}) {
     status: workflow.status,
     prompt: workflow.prompt,
     preferences: workflow.preferences,
+    executor: workflow.executor,
     estimate: formatFtns(workflow.estimate),
     maxCost: workflow.maxCost === null ? null : formatFtns(workflow.maxCost),
     totalCost: formatFtns(workflow.totalCost),

@@ -5,6 +5,7 @@ import type { Micro } from '#platform/money.js';
 import { queryAll } from '#platform/query-page.js';
 import { hasKey, own, record } from '#platform/records.js';
 import type { Table } from '#platform/table.js';
+import { type ModelPriceList, modelPricesOf } from './model-prices.js';
 import { DEFAULT_PRICES, type PhaseDefinition } from './phases.js';
 
 /** The price list: the defaults, overridden per component by admins. One small partition. */
@@ -12,7 +13,10 @@ export type PriceList = Record<string, Micro>;
 
 const PARTITION = 'PRICES';
 
-export async function getPriceList(table: Table): Promise<PriceList> {
+export const getPriceList = async (table: Table): Promise<PriceList> => (await getPrices(table)).components;
+
+/** The component prices and the model prices, from the one partition in one query. */
+export async function getPrices(table: Table): Promise<{ components: PriceList; models: ModelPriceList }> {
   const items = await queryAll(
     table,
     { partitionKeyName: 'pk', partitionKey: PARTITION, consistent: true },
@@ -23,7 +27,7 @@ export async function getPriceList(table: Table): Promise<PriceList> {
     // Only the components phases use: an item of any other name is not a price.
     if (hasKey(prices, String(item.component))) prices[String(item.component)] = BigInt(item.price as bigint);
   }
-  return prices;
+  return { components: prices, models: modelPricesOf(items) };
 }
 
 export async function setPrice(

@@ -49,3 +49,24 @@ export class WorkflowChangedError extends Error {
     this.name = 'WorkflowChangedError';
   }
 }
+
+export class ExecutorUnavailableError extends AppError {
+  constructor(executor: string, offered: string[]) {
+    super(
+      422,
+      'executor_unavailable',
+      `The executor ${executor} is not configured here (offered: ${offered.join(', ')})`,
+      [{ path: 'body.executor', message: `must be one of ${offered.join(', ')}` }],
+    );
+  }
+}
+
+export class ModelUnpricedError extends AppError {
+  constructor(model: string) {
+    super(
+      422,
+      'model_unpriced',
+      `The model ${model} has no price: an admin sets it with PUT /v1/prices/models/{modelId}`,
+    );
+  }
+}

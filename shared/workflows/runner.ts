@@ -8,13 +8,15 @@ import type { TransactItem } from '#platform/transaction.js';
 import { recordActualCost } from '#shared/budgets/cost-history.js';
 import { BudgetClosedError, BudgetNotFoundError, BudgetSuspendedError } from '#shared/budgets/errors.js';
 import { HoldNotActiveError } from '#shared/ledger/errors.js';
+import type { ModelPriceList } from '#shared/prices/model-prices.js';
 import { PHASES, type PhaseDefinition } from '#shared/prices/phases.js';
-import { getPriceList, type PriceList } from '#shared/prices/price-list.js';
+import { getPrices, type PriceList } from '#shared/prices/price-list.js';
 import { artifactKey, putArtifact, readArtifact } from './artifacts.js';
 import { capturePhase, chargeExcess } from './capture.js';
 import { WorkflowChangedError } from './errors.js';
 import { PHASE_INPUTS } from './executors/builtin.js';
 import type { ArtifactDocument, PhaseContext, PhaseOutput, StoredArtifact } from './executors/executor.js';
+import { PhaseFailure } from './research/failure.js';
 import { getSafetyPolicy, type SafetyPolicy } from './safety.js';
 import { publishWorkflowEvent, stopWorkflow } from './settle.js';
 import { type PhaseOutcome, type PhaseReport, stepTimer } from './timings.js';
@@ -52,9 +54,15 @@ export interface PhaseRun {
   phase: string;
   /** SQS's ApproximateReceiveCount: 1 on the first delivery. */
   attempt: number;
+  /** Fires before the function's time is up (the Lambda's remaining time, less a margin). */
+  signal?: AbortSignal;
 }
 
 const ANSWER_CHARS = 4000;
+/** A model workflow's report: kept whole in the item (well within DynamoDB's 400 KB). */
+const REPORT_CHARS = 60_000;
+
+const DEMO_NOTICE = 'Deterministic demonstration (builtin-demo): no model was asked; this is not research.';
 
 type Timer = ReturnType<typeof stepTimer>;
 
@@ -83,10 +91,19 @@ export async function runPhase(deps: WorkflowDeps, run: PhaseRun): Promise<Phase
 
   try {
     if (loaded.status === 'rejected') throw loaded.reason;
-    const work = await doWork(deps, workflow, phase, run.attempt, loaded.value, inputs, timer);
+    const work = await doWork(deps, workflow, phase, run, loaded.value, inputs, timer);
     return report(await pay(deps, workflow, phase, work, timer));
   } catch (error) {
     await recordAttemptError(deps, workflow.id, phase, error);
+    if (error instanceof PhaseFailure) {
+      // No delivery would do better: stop now, paying for the phases that completed only.
+      await stopWorkflow(deps, workflow.id, {
+        status: 'failed',
+        failure: { code: error.code, message: error.message, phase: phase.id },
+        whilePhaseUnfinished: phase.id,
+      });
+      return report('stopped');
+    }
     throw error;
   }
 }
@@ -196,9 +213,9 @@ function phaseInputs(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinit
   return {
     artifact,
     safety,
-    load: async (): Promise<PriceList> => {
+    load: async (): Promise<{ components: PriceList; models: ModelPriceList }> => {
       const [prices] = await Promise.all([
-        getPriceList(deps.table),
+        getPrices(deps.table),
         ...(needs.safetyPolicy ? [safety()] : []),
         ...needs.artifacts.map(artifact),
       ]);
@@ -223,14 +240,15 @@ async function doWork(
   deps: WorkflowDeps,
   workflow: Workflow,
   phase: PhaseDefinition,
-  attempt: number,
-  prices: PriceList,
+  run: PhaseRun,
+  prices: { components: PriceList; models: ModelPriceList },
   inputs: Inputs,
   timer: Timer,
 ): Promise<PhaseWork> {
   const startedAtMs = performance.now() - timer.total();
-  const components = phase.components.map((name) => ({ name, price: prices[name] ?? 0n }));
-  const cost = components.reduce((sum, component) => sum + component.price, 0n);
+  const componentCharges = phase.components.map((name) => ({ name, price: prices.components[name] ?? 0n }));
+  const componentCost = componentCharges.reduce((sum, component) => sum + component.price, 0n);
+  const phaseExecutor = deps.executors.of(workflow.executor);
   const context: PhaseContext = {
     workflowId: workflow.id,
     phase,
@@ -240,12 +258,19 @@ async function doWork(
     artifact: inputs.artifact,
     safety: inputs.safety,
     audit: workflow.audit,
-    cost,
-    attempt,
+    cost: componentCost,
+    hold: workflow.phases[phase.number - 1]!.estimate,
+    modelPrices: prices.models,
+    executorName: phaseExecutor.name,
+    attempt: run.attempt,
+    ...(run.signal ? { signal: run.signal } : {}),
   };
-  const output = await deps.executor.execute(context);
+  const output = await phaseExecutor.execute(context);
   const executorMs = timer.step('executor');
-  const executor = output.executor ?? deps.executor.name;
+  const executor = output.executor ?? phaseExecutor.name;
+  // A model phase is charged its measured usage; the others their components' prices.
+  const components = output.metered ? [] : componentCharges;
+  const cost = output.metered ? output.metered.cost : componentCost;
   const document: ArtifactDocument = {
     workflowId: workflow.id,
     phase: { number: phase.number, id: phase.id, name: phase.name, category: phase.category },
@@ -335,11 +360,14 @@ async function afterPayment(
 ): Promise<void> {
   const state = workflow.phases[phase.number - 1]!;
   // Statistics for estimates: best effort and at most once (only the delivery that paid records).
-  const history = recordActualCost(deps.table, {
-    category: phase.category,
-    estimated: state.estimate,
-    actual: work.cost,
-  }).catch((error: unknown) => logger.warn('cost history not recorded', { error: String(error) }));
+  // Only the price-list phases: a model phase's hold is its worst case, not an estimate to correct.
+  const history = work.output.metered
+    ? Promise.resolve()
+    : recordActualCost(deps.table, {
+        category: phase.category,
+        estimated: state.estimate,
+        actual: work.cost,
+      }).catch((error: unknown) => logger.warn('cost history not recorded', { error: String(error) }));
   if (last) {
     const now = deps.clock.now().toISOString();
     await publishWorkflowEvent(deps, {
@@ -389,6 +417,7 @@ function completionLeg(
       artifact: work.artifact,
       executor: work.executor,
       summary: work.output.summary,
+      ...(work.output.metered ? { usage: work.output.metered.usage } : {}),
     }),
   };
   const names: Record<string, string> = {
@@ -463,15 +492,19 @@ function composeResponse(
   const totalCost = earlier.reduce((sum, p) => sum + (p.cost ?? 0n), 0n) + work.cost;
   const audit = work.output.audit ?? workflow.audit;
   const safetyValidated = Boolean(audit?.verified && audit.passed);
+  const demo = workflow.executor === 'builtin';
   const lines = [
+    ...(demo ? [DEMO_NOTICE, ''] : []),
     `Research query: ${workflow.prompt.trim()}`,
     '',
     ...earlier.map((p) => `${PHASES[p.number - 1]!.name}: ${p.summary ?? ''}`),
     `${phase.name}: ${work.output.summary}`,
   ];
-  const text = lines.join('\n');
+  const text = work.output.report ?? lines.join('\n');
+  const limit = work.output.report ? REPORT_CHARS : ANSWER_CHARS;
   return {
-    responseText: text.length > ANSWER_CHARS ? `${text.slice(0, ANSWER_CHARS - 1)}…` : text,
+    executor: demo ? 'builtin-demo' : work.executor,
+    responseText: text.length > limit ? `${text.slice(0, limit - 1)}…` : text,
     totalCost,
     executionTimeMs: finishedAt.getTime() - Date.parse(workflow.createdAt),
     componentsUsed: [...earlier.flatMap((p) => p.components.map((c) => c.name)), ...phase.components],

@@ -121,8 +121,17 @@ const normalisePhrases = (phrases: string[]): string[] => [
   ...new Set(phrases.map((phrase) => normalise(phrase)).filter((phrase) => phrase.length > 0)),
 ];
 
-/** Lower case, one space between words: phrases match however the text spaces or cases them. */
-const normalise = (text: string): string => text.toLowerCase().replace(/\s+/g, ' ').trim();
+const INVISIBLE = /[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g;
+
+/**
+ * NFKC (full-width and ligature look-alikes become their plain letters), zero-width characters
+ * removed, lower case, one space between words: phrases match however the text disguises them.
+ */
+export const normalise = (text: string): string =>
+  visibleText(text).toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** The text as a reader sees it: NFKC, without zero-width characters. */
+export const visibleText = (text: string): string => text.normalize('NFKC').replace(INVISIBLE, '');
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -8,10 +8,17 @@ import { InsufficientFundsError } from '#shared/ledger/errors.js';
 import { addHold, commitFreeingExpiredHolds } from '#shared/ledger/holds.js';
 import { Posting } from '#shared/ledger/posting.js';
 import { PHASES } from '#shared/prices/phases.js';
-import { getPriceList, phaseCost } from '#shared/prices/price-list.js';
+import { getPrices } from '#shared/prices/price-list.js';
 import { EstimateNotCoveredError, MaxCostExceededError } from './errors.js';
+import { phaseHolds } from './holds.js';
 import { getSafetyPolicy, screenPrompt } from './safety.js';
-import { type PhaseState, type Preferences, type Workflow, workflowItem } from './workflow.js';
+import {
+  type ExecutorName,
+  type PhaseState,
+  type Preferences,
+  type Workflow,
+  workflowItem,
+} from './workflow.js';
 import type { WorkflowDeps } from './workflow-deps.js';
 import { findWorkflow } from './workflows.js';
 
@@ -27,6 +34,7 @@ export interface Submission {
   preferences?: Preferences;
   budgetId: string;
   maxCost?: Micro;
+  executor?: ExecutorName;
 }
 
 /**
@@ -40,9 +48,10 @@ export async function submitWorkflow(
   input: Submission,
   idempotency?: Idempotency<Workflow>,
 ): Promise<Workflow> {
-  const [policy, prices] = await Promise.all([getSafetyPolicy(deps.table), getPriceList(deps.table)]);
+  const [policy, prices] = await Promise.all([getSafetyPolicy(deps.table), getPrices(deps.table)]);
   const screening = screenPrompt(input.prompt, policy);
-  const estimates = PHASES.map((phase) => phaseCost(phase, prices));
+  const executor = input.executor ?? deps.executors.default;
+  const estimates = phaseHolds(deps.executors.research?.registry.settings ?? null, executor, prices);
   const estimate = estimates.reduce((sum, amount) => sum + amount, 0n);
   if (input.maxCost !== undefined && estimate > input.maxCost) {
     throw new MaxCostExceededError(estimate, input.maxCost);
@@ -88,6 +97,7 @@ export async function submitWorkflow(
       executor: null,
       summary: null,
       artifact: null,
+      usage: null,
       error: null,
     };
   });
@@ -98,6 +108,7 @@ export async function submitWorkflow(
     budgetId: input.budgetId,
     prompt: input.prompt,
     preferences: input.preferences ?? {},
+    executor,
     status: 'queued',
     estimate,
     maxCost: input.maxCost ?? null,

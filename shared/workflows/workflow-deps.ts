@@ -2,15 +2,14 @@ import { s3Client, sqsClient } from '#platform/aws-clients.js';
 import { config, queueUrl } from '#platform/config.js';
 import { type BudgetDeps, budgetDeps } from '#shared/budgets/budget-deps.js';
 import type { ArtifactStore } from './artifacts.js';
-import type { PhaseExecutor } from './executors/executor.js';
-import { readExecutorEnv, selectExecutor } from './executors/select.js';
+import { type Executors, readExecutorEnv, selectExecutors } from './executors/select.js';
 import { PHASE_QUEUE, phaseSender, type SendPhase } from './messages.js';
 
 /** What workflow operations depend on, passed in: tests and benchmarks give their own. */
 export interface WorkflowDeps extends BudgetDeps {
   artifacts: ArtifactStore;
   sendPhase: SendPhase;
-  executor: PhaseExecutor;
+  executors: Executors;
 }
 
 let deps: WorkflowDeps | undefined;
@@ -24,7 +23,7 @@ export function workflowDeps(): WorkflowDeps {
     artifacts: { s3: s3Client(), bucket: config().BUCKET_NAME },
     // Resolved on use: the dead-letter consumer has no phase queue to send to.
     sendPhase: (message) => phaseSender(sqsClient(), queueUrl(PHASE_QUEUE))(message),
-    executor: selectExecutor(readExecutorEnv(), budgets),
+    executors: selectExecutors(readExecutorEnv(), budgets),
   };
   return deps;
 }

@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Micro } from '#platform/money.js';
 import { PHASES, type PhaseDefinition } from '#shared/prices/phases.js';
+import type { UsageLine } from './research/meter.js';
 
 /**
  * A research workflow: one item holding the request, the state of each of its seven phases,
@@ -50,6 +51,8 @@ export interface PhaseState {
   executor: string | null;
   summary: string | null;
   artifact: ArtifactRef | null;
+  /** A model phase's exchanges with usage: what its cost was computed from. */
+  usage: UsageLine[] | null;
   /** The last error of a failed attempt. */
   error: string | null;
 }
@@ -74,7 +77,12 @@ export interface AuditTrail {
   passed: boolean;
 }
 
+/** `builtin`: the deterministic demonstration; a provider: the model phases on it. */
+export type ExecutorName = 'builtin' | 'openai' | 'bedrock';
+
 export interface WorkflowResponse {
+  /** `builtin-demo` for the deterministic demonstration, else the provider. */
+  executor: string;
   responseText: string;
   totalCost: Micro;
   executionTimeMs: number;
@@ -102,6 +110,7 @@ export interface Workflow {
   budgetId: string;
   prompt: string;
   preferences: Preferences;
+  executor: ExecutorName;
   status: WorkflowStatus;
   estimate: Micro;
   maxCost: Micro | null;
@@ -160,6 +169,7 @@ export interface PhaseResult {
   artifact: ArtifactRef;
   executor: string;
   summary: string;
+  usage?: UsageLine[];
 }
 
 export const phaseResultJson = (result: PhaseResult): string =>
@@ -185,6 +195,7 @@ function phaseResultOf(json: unknown): Partial<PhaseState> {
     artifact: { key: String(artifact.key), sha256: String(artifact.sha256), bytes: Number(artifact.bytes) },
     executor: String(result.executor),
     summary: String(result.summary),
+    usage: Array.isArray(result.usage) ? (result.usage as UsageLine[]) : null,
   };
 }
 
@@ -207,6 +218,7 @@ function phaseOf(definition: PhaseDefinition, item: Record<string, unknown> | un
     executor: null,
     summary: null,
     artifact: null,
+    usage: null,
     error: stringOrNull(stored.error),
     ...phaseResultOf(stored.result),
   };
@@ -250,6 +262,7 @@ export function workflowOf(item: Record<string, unknown>): Workflow {
     budgetId: String(item.budgetId),
     prompt: String(item.prompt),
     preferences: (item.preferences ?? {}) as Preferences,
+    executor: (item.executor ?? 'builtin') as ExecutorName,
     status: item.status as WorkflowStatus,
     estimate: micro(item.estimate),
     maxCost: microOrNull(item.maxCost),
@@ -275,6 +288,7 @@ export function workflowOf(item: Record<string, unknown>): Workflow {
       : null,
     response: response
       ? {
+          executor: String(response.executor ?? 'builtin-demo'),
           responseText: String(response.responseText),
           totalCost: BigInt(String(response.totalCost)),
           executionTimeMs: Number(response.executionTimeMs),
@@ -296,6 +310,7 @@ export function workflowItem(workflow: Workflow): Record<string, unknown> {
     budgetId: workflow.budgetId,
     prompt: workflow.prompt,
     preferences: workflow.preferences,
+    executor: workflow.executor,
     status: workflow.status,
     estimate: workflow.estimate,
     ...(workflow.maxCost !== null ? { maxCost: workflow.maxCost } : {}),

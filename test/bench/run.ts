@@ -7,6 +7,7 @@ import { ledger } from './ledger.js';
 import { marketplace } from './marketplace.js';
 import type { Benchmark, Section } from './section.js';
 import { workflows } from './workflows.js';
+import { workflowsModel } from './workflows-model.js';
 
 /**
  * `npm run bench`: runs each benchmark in turn, prints a markdown report to stdout (progress
@@ -14,7 +15,7 @@ import { workflows } from './workflows.js';
  */
 
 /** Add a benchmark here: a module in test/bench/ exporting a `Benchmark`. */
-const benchmarks: Benchmark[] = [bundles, ledger, budgets, workflows, marketplace];
+const benchmarks: Benchmark[] = [bundles, ledger, budgets, workflows, workflowsModel, marketplace];
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const JSON_OUT = join(ROOT, '.build', 'bench.json');

@@ -235,7 +235,7 @@ async function measure(runtime: Runtime, endpoint: string, ownedAws: boolean): P
         'whatever else runs on the machine slows every request; the min shows the same code on a quieter moment.',
       `Against the local AWS at ${endpoint} (${ownedAws ? 'moto, started for this run' : 'AWS_ENDPOINT_URL, already running'}), ` +
         "which serialises DynamoDB requests behind one lock: absolute times are moto's. Executors are the built-in " +
-        'deterministic ones (no network): the model adapter would add its calls to the executor column.',
+        'deterministic ones (no network): the next section runs the model phases against a fake provider.',
     ],
   };
 }

@@ -229,6 +229,14 @@ const ROWS: Record<string, Row> = {
     request: async () => ({ path: '/v1/prices/AuditTrail', body: { price: '3.40' } }),
     expect: adminOnly(200),
   },
+  'GET /v1/prices/models': { request: async () => ({ path: '/v1/prices/models' }), expect: same(200) },
+  'PUT /v1/prices/models/{modelId}': {
+    request: async () => ({
+      path: '/v1/prices/models/gpt-4o-mini',
+      body: { inputPerMillion: '0.15', outputPerMillion: '0.6' },
+    }),
+    expect: adminOnly(200),
+  },
   'POST /v1/listings': {
     request: async () => ({ path: '/v1/listings', body: listingBody() }),
     expect: same(201),

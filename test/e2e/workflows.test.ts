@@ -57,6 +57,11 @@ describe('Workflows: the original example query under a 150 FTNS budget', () => 
     expect(workflow.response).toMatchObject({ totalCost: '112.90', safetyValidated: true });
     expect(workflow.response.componentsUsed).toHaveLength(15);
     expect(workflow.response.responseText).toContain(EXAMPLE_QUERY);
+    // The built-in executor says plainly what it is: a deterministic demonstration, not research.
+    expect(workflow.executor).toBe('builtin');
+    expect(workflow.response.executor).toBe('builtin-demo');
+    expect(workflow.response.responseText).toMatch(/^Deterministic demonstration \(builtin-demo\)/);
+    expect(workflow.phases.every((p: Json) => p.executor === 'builtin-demo' && p.usage === null)).toBe(true);
     expect(workflow.response.executionTimeMs).toBeGreaterThan(0);
     for (const phase of workflow.phases) {
       expect(phase.startedAt <= phase.finishedAt).toBe(true);

@@ -363,6 +363,8 @@ describe('PrsmStack (stage=test)', () => {
 
   describe('models', () => {
     const PHASE_RUNNER = 'workflows-phases';
+    const WORKFLOWS_API = 'workflows-api';
+    const BUDGETS_API = 'budgets-api';
     const SONNET = 'anthropic.claude-sonnet-4-20250514-v1:0';
 
     /** A template value as text: `Ref`s and `Fn::Join`s spelled out (`<AWS::Region>`). */
@@ -465,10 +467,10 @@ describe('PrsmStack (stage=test)', () => {
       expect(grantsOn(template, 'secretsmanager:')).toEqual([]);
     });
 
-    it('tells the phase runner, and no other function, which models to ask', () => {
+    it('tells the phase runner, and the workflows and budgets APIs (which price model phases), and no other function, which models to ask', () => {
       for (const [fn, variables] of modelVariables(template)) {
         expect(variables, fn).toEqual(
-          fn === PHASE_RUNNER
+          [PHASE_RUNNER, WORKFLOWS_API, BUDGETS_API].includes(fn)
             ? {
                 PRSM_MODEL_PROVIDER: 'bedrock',
                 PRSM_MODEL_TEACHER: `us.${SONNET}`,

@@ -182,7 +182,7 @@ const student: PhaseWork = async (context) => {
 };
 
 /** Scores and checks earlier artifacts against the recorded hashes: one audit entry each. */
-async function auditEntries(context: PhaseContext, phaseIds: string[]) {
+export async function auditEntries(context: PhaseContext, phaseIds: string[]) {
   const policy = await context.safety();
   return Promise.all(
     phaseIds.map(async (phaseId) => {
@@ -400,7 +400,7 @@ const WORK: Record<string, PhaseWork> = {
 };
 
 export const builtinExecutor: PhaseExecutor = {
-  name: 'builtin',
+  name: 'builtin-demo',
   execute: (context) => {
     const work = WORK[context.phase.id];
     if (!work) throw new Error(`no built-in executor for phase ${context.phase.id}`);

@@ -1,5 +1,7 @@
 import type { Micro } from '#platform/money.js';
+import type { ModelPriceList } from '#shared/prices/model-prices.js';
 import type { PhaseDefinition } from '#shared/prices/phases.js';
+import type { Metered } from '../research/meter.js';
 import type { SafetyPolicy } from '../safety.js';
 import type { AuditTrail, PhaseState, Preferences } from '../workflow.js';
 
@@ -31,8 +33,15 @@ export interface PhaseContext {
   /** The safety policy (phrase lists, threshold), read on first use. */
   safety(): Promise<SafetyPolicy>;
   audit: AuditTrail | null;
-  /** This phase's cost under the current price list. */
+  /** This phase's cost under the current price list (its components'; a model phase's is metered). */
   cost: Micro;
+  /** What the phase's hold covers: a model phase may spend no more. */
+  hold: Micro;
+  modelPrices: ModelPriceList;
+  /** The workflow's executor, as the phases record it. */
+  executorName: string;
+  /** Fires before the function's time is up: model calls stop in time to record the failure. */
+  signal?: AbortSignal;
   /** 1 on the first delivery of the phase's message. */
   attempt: number;
 }
@@ -44,6 +53,10 @@ export interface PhaseOutput {
   data: Record<string, unknown>;
   /** The audit trail after this phase (the security and last phases write it). */
   audit?: AuditTrail;
+  /** A model phase's usage and its cost: what the phase is charged instead of its components. */
+  metered?: Metered;
+  /** The last phase's report: the workflow's response text. */
+  report?: string;
 }
 
 /** Does one phase's work. Implementations: built-in (deterministic, no network) and a model adapter. */

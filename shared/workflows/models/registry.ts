@@ -30,6 +30,7 @@ export interface ModelDeps {
 export interface ModelRegistry {
   readonly settings: ModelSettings;
   forRole(role: ModelRole): ModelClient;
+  forModel(model: string): ModelClient;
   /** The model a generative phase asks; null for the phases that ask none. */
   forPhase(phaseId: string): ModelClient | null;
 }
@@ -101,6 +102,7 @@ export function modelRegistry(settings: ModelSettings, deps: ModelDeps): ModelRe
   return {
     settings,
     forRole: (role) => forModel(settings.roles[role]),
+    forModel,
     forPhase(phaseId) {
       const phase = settings.phases[phaseId];
       return phase ? forModel(phase.model) : null;

@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRICES, PHASES } from '#shared/prices/phases.js';
 import { phaseCost } from '#shared/prices/price-list.js';
 import { builtinExecutor } from '#shared/workflows/executors/builtin.js';
-import {
-  type BreakerStore,
-  circuitBreaker,
-  INITIAL_STATE,
-} from '#shared/workflows/executors/circuit-breaker.js';
 import type { ArtifactDocument, PhaseContext, PhaseExecutor } from '#shared/workflows/executors/executor.js';
-import { chatCompletion, ModelError, modelExecutor } from '#shared/workflows/executors/model.js';
 import { hooksIn, InjectedFailure, withTestHooks } from '#shared/workflows/executors/test-hooks.js';
 import { DEFAULT_POLICY } from '#shared/workflows/safety.js';
 import { type AuditTrail, type PhaseState, sha256Hex } from '#shared/workflows/workflow.js';
@@ -36,6 +30,9 @@ async function pipeline(executor: PhaseExecutor, tamper?: (store: Map<string, Bu
       safety: async () => DEFAULT_POLICY,
       audit,
       cost,
+      hold: cost,
+      modelPrices: {},
+      executorName: executor.name,
       attempt: 1,
     };
     const output = await executor.execute(context);
@@ -67,6 +64,7 @@ async function pipeline(executor: PhaseExecutor, tamper?: (store: Map<string, Bu
       executor: document.executor,
       summary: output.summary,
       artifact: { key: `workflows/wf_test/${phase.id}.json`, sha256: sha256Hex(raw), bytes: raw.length },
+      usage: null,
       error: null,
     });
   }
@@ -118,83 +116,6 @@ describe('Built-in executors', () => {
     });
     expect(audit.verified).toBe(false);
     expect((data('settlement').audit as { verified: boolean }).verified).toBe(false);
-  });
-});
-
-const answer = (content: string) =>
-  new Response(
-    JSON.stringify({
-      choices: [{ message: { content }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 3, completion_tokens: 4 },
-    }),
-    {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-    },
-  );
-
-const config = { baseUrl: 'http://model.test/v1/', model: 'm', apiKey: 'k', timeoutMs: 1000 };
-
-describe('Model adapter', () => {
-  it('posts an OpenAI chat completion and reads the first choice', async () => {
-    let seen: { url: string; init: RequestInit } | undefined;
-    const result = await chatCompletion(config, [{ role: 'user', content: 'hi' }], async (url, init) => {
-      seen = { url: String(url), init: init! };
-      return answer('hello');
-    });
-    expect(result).toEqual({
-      content: 'hello',
-      finishReason: 'stop',
-      usage: { promptTokens: 3, completionTokens: 4 },
-    });
-    expect(seen!.url).toBe('http://model.test/v1/chat/completions');
-    expect((seen!.init.headers as Record<string, string>).authorization).toBe('Bearer k');
-    expect(JSON.parse(String(seen!.init.body))).toMatchObject({ model: 'm', temperature: 0 });
-  });
-
-  it.each([
-    ['a 500', async () => new Response('{}', { status: 500 }), 'answered 500'],
-    [
-      'not JSON',
-      async () => new Response('<html>', { status: 200 }),
-      'something other than a chat completion',
-    ],
-    [
-      'no choices',
-      async () => new Response('{"choices":[]}', { status: 200 }),
-      'something other than a chat completion',
-    ],
-    ['an empty answer', async () => answer(''), 'empty completion'],
-    ['a network error', async () => Promise.reject(new Error('ECONNREFUSED')), 'unreachable: ECONNREFUSED'],
-  ])('turns %s into a ModelError', async (_name, fetchImpl, message) => {
-    const failed = await chatCompletion(config, [], fetchImpl as typeof fetch).catch(
-      (error: unknown) => error,
-    );
-    expect(failed).toBeInstanceOf(ModelError);
-    expect((failed as Error).message).toContain(message);
-  });
-
-  it('adds the model answer to the built-in draft and leaves security and settlement to the built-in', async () => {
-    const store: BreakerStore = { load: async () => INITIAL_STATE, save: async () => true };
-    const breaker = circuitBreaker({ name: 'model', store, clock: { now: () => new Date() } });
-    let calls = 0;
-    const executor = modelExecutor(builtinExecutor, config, breaker, async () => {
-      calls++;
-      return answer('a model view');
-    });
-    const { earlier, data } = await pipeline(executor);
-    expect(calls).toBe(5);
-    expect(earlier.map((p) => p.executor)).toEqual([
-      'openai:m',
-      'openai:m',
-      'openai:m',
-      'openai:m',
-      'builtin',
-      'openai:m',
-      'builtin',
-    ]);
-    expect(data('teacher').model).toMatchObject({ content: 'a model view' });
-    expect(data('teacher').keywords).toBeDefined();
   });
 });
 

@@ -17,11 +17,19 @@ describe('the executor settings read through the model settings', () => {
     });
   });
 
-  it('ignores the model settings for the built-in executor, and refuses openai without a base URL or with Bedrock', () => {
-    expect(readExecutorEnv({ PRSM_MODEL_PROVIDER: 'nonsense' }).models).toBeNull();
+  it('offers the models only when a provider is configured, and refuses settings that disagree', () => {
+    expect(readExecutorEnv({}).models).toBeNull();
+    expect(readExecutorEnv({ PRSM_MODEL_PROVIDER: 'bedrock' })).toMatchObject({
+      PRSM_WORKFLOW_EXECUTOR: 'builtin',
+      models: { provider: 'bedrock' },
+    });
+    expect(readExecutorEnv({ PRSM_WORKFLOW_EXECUTOR: 'bedrock' }).models).toMatchObject({
+      provider: 'bedrock',
+    });
+    expect(() => readExecutorEnv({ PRSM_MODEL_PROVIDER: 'nonsense' })).toThrow(/PRSM_MODEL_PROVIDER/);
     expect(() => readExecutorEnv({ PRSM_WORKFLOW_EXECUTOR: 'openai' })).toThrow(/PRSM_MODEL_BASE_URL/);
     expect(() =>
       readExecutorEnv({ PRSM_WORKFLOW_EXECUTOR: 'openai', PRSM_MODEL_PROVIDER: 'bedrock' }),
-    ).toThrow(/PRSM_MODEL_PROVIDER must be openai/);
+    ).toThrow(/PRSM_MODEL_PROVIDER must be openai or unset/);
   });
 });

@@ -1,0 +1,171 @@
+import { formatFtns, type Micro } from '#platform/money.js';
+import { record } from '#platform/records.js';
+import { PHASES } from '#shared/prices/phases.js';
+import { extendChain, genesisOf, verifyChain } from '../audit-chain.js';
+import { auditEntries, builtinExecutor } from '../executors/builtin.js';
+import { clip, type PhaseContext, type PhaseExecutor, type PhaseOutput } from '../executors/executor.js';
+import type { ModelRegistry } from '../models/registry.js';
+import type { ProviderId } from '../models/types.js';
+import { sha256Hex } from '../workflow.js';
+import { type OutputFinding, screenOutput } from './checks.js';
+import { PhaseFailure } from './failure.js';
+import { type Exchange, PhaseMeter, type UsageLine } from './meter.js';
+import { MODEL_PHASES } from './phases.js';
+import { type ReportInput, renderReport } from './report.js';
+
+/**
+ * Research on a model provider: five model phases (teacher, prompter, code generation, student,
+ * multi-agent) metered against their holds, the security phase screening every model output,
+ * and settlement composing the report. Each model phase's artifact keeps the prompts it sent,
+ * the raw answers, the parsed result and the usage.
+ */
+export interface ResearchExecutor extends PhaseExecutor {
+  readonly provider: ProviderId;
+  readonly registry: ModelRegistry;
+}
+
+const MODEL_ARTIFACTS = ['teacher', 'prompter', 'codegen', 'student'];
+
+async function modelPhase(registry: ModelRegistry, provider: ProviderId, context: PhaseContext) {
+  const meter = new PhaseMeter(
+    context.phase.id,
+    context.hold,
+    registry.settings,
+    context.modelPrices,
+    (model) => registry.forModel(model),
+    context.signal,
+  );
+  const { summary, result } = await MODEL_PHASES[context.phase.id]!(context, meter);
+  const metered = meter.metered();
+  return {
+    executor: provider,
+    summary,
+    data: { executor: provider, result, usage: metered.usage, exchanges: meter.exchanges },
+    metered,
+  } satisfies PhaseOutput;
+}
+
+/** Every model answer an artifact recorded, screened; and the code scan's findings reported. */
+async function security(context: PhaseContext): Promise<PhaseOutput> {
+  const audited = await builtinExecutor.execute(context);
+  const policy = await context.safety();
+  const findings: OutputFinding[] = [];
+  for (const phaseId of MODEL_ARTIFACTS) {
+    const exchanges = ((await context.artifact(phaseId)).document.data.exchanges ?? []) as Exchange[];
+    exchanges.forEach((exchange, i) => {
+      if (exchange.content) findings.push(...screenOutput(`${phaseId}#${i + 1}`, exchange.content, policy));
+    });
+  }
+  const code = (await context.artifact('codegen')).document.data.result as { findings?: unknown[] };
+  const blocking = findings.filter((f) => f.blocking);
+  if (blocking.length > 0) {
+    throw new PhaseFailure(
+      'output_blocked',
+      `the security screen blocked ${blocking.length} model output(s): ${blocking
+        .slice(0, 3)
+        .map((f) => `${f.kind} (${f.name}) in ${f.source}`)
+        .join(', ')}`,
+    );
+  }
+  return {
+    ...audited,
+    executor: context.executorName,
+    summary: clip(`${audited.summary} Model outputs screened: ${findings.length} non-blocking finding(s).`),
+    data: { ...audited.data, outputFindings: findings, codeFindings: code.findings ?? [] },
+  };
+}
+
+async function settlement(context: PhaseContext): Promise<PhaseOutput> {
+  const ids = PHASES.filter((p) => p.number < context.phase.number).map((p) => p.id);
+  const chained = new Set(context.audit?.entries.map((e) => e.phase) ?? []);
+  const fresh = await auditEntries(
+    context,
+    ids.filter((id) => !chained.has(id)),
+  );
+  const actual: Record<string, string> = {};
+  await Promise.all(ids.map(async (id) => (actual[id] = sha256Hex((await context.artifact(id)).raw))));
+  const started = context.audit ?? {
+    genesis: genesisOf(context.workflowId, sha256Hex(context.prompt)),
+    entries: [],
+    head: '',
+  };
+  const before = context.audit
+    ? verifyChain(context.audit, actual)
+    : { linksIntact: true, artifactsIntact: true };
+  const trail = extendChain(
+    started,
+    fresh.map((f) => f.entry),
+  );
+  const after = verifyChain(trail, actual);
+  const verified = before.linksIntact && before.artifactsIntact && after.linksIntact && after.artifactsIntact;
+
+  const phases: ReportInput['costs'] = [];
+  for (const p of context.earlier) {
+    const usage = (p.usage ?? []) as UsageLine[];
+    phases.push({ phase: p.id, cost: p.cost ?? 0n, usage });
+  }
+  phases.push({ phase: context.phase.id, cost: context.cost, usage: [] });
+  const byModel: Record<string, { inputTokens: number; outputTokens: number; calls: number }> = record();
+  for (const line of phases.flatMap((p) => p.usage)) {
+    const sum = byModel[line.model] ?? { inputTokens: 0, outputTokens: 0, calls: 0 };
+    byModel[line.model] = sum;
+    sum.inputTokens += line.inputTokens;
+    sum.outputTokens += line.outputTokens;
+    sum.calls += 1;
+  }
+  const total: Micro = phases.reduce((sum, p) => sum + p.cost, 0n);
+  const read = async (id: string) =>
+    (await context.artifact(id)).document.data.result as Record<string, unknown>;
+  const report = renderReport({
+    prompt: context.prompt,
+    provider: context.executorName,
+    teacher: await read('teacher'),
+    prompter: await read('prompter'),
+    codegen: await read('codegen'),
+    student: await read('student'),
+    multiAgent: await read('multi_agent'),
+    costs: phases,
+    byModel,
+    total,
+    verified,
+  });
+  return {
+    executor: context.executorName,
+    summary: clip(
+      `Settled ${formatFtns(total)} FTNS over ${phases.length} phases (${Object.keys(byModel).length} models); ` +
+        `audit chain of ${trail.entries.length} artifacts ${verified ? 'verified' : 'BROKEN'}.`,
+    ),
+    data: {
+      costs: {
+        phases: phases.map((p) => ({ phase: p.phase, cost: formatFtns(p.cost), usage: p.usage })),
+        byModel,
+        total: formatFtns(total),
+      },
+      checks: fresh.map((f) => f.check),
+      audit: {
+        algorithm: 'sha256',
+        genesis: trail.genesis,
+        entries: trail.entries,
+        head: trail.head,
+        verified,
+      },
+      report,
+    },
+    audit: { ...trail, verified },
+    report,
+  };
+}
+
+export function researchExecutor(registry: ModelRegistry): ResearchExecutor {
+  const provider = registry.settings.provider;
+  return {
+    name: provider,
+    provider,
+    registry,
+    execute(context) {
+      if (context.phase.id === 'security') return security(context);
+      if (context.phase.id === 'settlement') return settlement(context);
+      return modelPhase(registry, provider, context);
+    },
+  };
+}
