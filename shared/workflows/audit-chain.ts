@@ -1,3 +1,4 @@
+import type { PhaseContext } from './executors/executor.js';
 import { type AuditEntry, type AuditTrail, sha256Hex } from './workflow.js';
 
 /**
@@ -56,4 +57,36 @@ export function verifyChain(
     firstBrokenPhase ??= trail.entries.at(-1)?.phase ?? null;
   }
   return { linksIntact, artifactsIntact, firstBrokenPhase };
+}
+
+/**
+ * The settlement's close of the chain: the trail extended with `fresh` entries, and whether the
+ * chain as the security phase left it, and as extended, still recomputes over the phases'
+ * artifacts as they are now in S3.
+ */
+export async function closeChain(
+  context: Pick<PhaseContext, 'audit' | 'workflowId' | 'prompt' | 'artifact'>,
+  ids: string[],
+  fresh: Omit<AuditEntry, 'link'>[],
+): Promise<{ trail: ReturnType<typeof extendChain>; verified: boolean }> {
+  const actual: Record<string, string> = {};
+  await Promise.all(
+    ids.map(async (id) => {
+      actual[id] = sha256Hex((await context.artifact(id)).raw);
+    }),
+  );
+  const started = context.audit ?? {
+    genesis: genesisOf(context.workflowId, sha256Hex(context.prompt)),
+    entries: [],
+    head: '',
+  };
+  const before = context.audit
+    ? verifyChain(context.audit, actual)
+    : { linksIntact: true, artifactsIntact: true };
+  const trail = extendChain(started, fresh);
+  const after = verifyChain(trail, actual);
+  return {
+    trail,
+    verified: before.linksIntact && before.artifactsIntact && after.linksIntact && after.artifactsIntact,
+  };
 }

@@ -1,6 +1,6 @@
 import { formatFtns, type Micro } from '#platform/money.js';
 import { PHASES } from '#shared/prices/phases.js';
-import { extendChain, genesisOf, verifyChain } from '../audit-chain.js';
+import { closeChain, extendChain, genesisOf } from '../audit-chain.js';
 import { formatScore, passes, scoreText } from '../safety.js';
 import { type AuditEntry, sha256Hex } from '../workflow.js';
 import { clip, type PhaseContext, type PhaseExecutor, type PhaseOutput } from './executor.js';
@@ -309,27 +309,11 @@ const settlement: PhaseWork = async (context) => {
     context,
     ids.filter((id) => !chained.has(id)),
   );
-  const actual: Record<string, string> = {};
-  await Promise.all(
-    ids.map(async (id) => {
-      actual[id] = sha256Hex((await context.artifact(id)).raw);
-    }),
-  );
-  const started = context.audit ?? {
-    genesis: genesisOf(context.workflowId, sha256Hex(context.prompt)),
-    entries: [],
-    head: '',
-  };
-  // The chain as the security phase left it must still recompute, over artifacts still intact.
-  const before = context.audit
-    ? verifyChain(context.audit, actual)
-    : { linksIntact: true, artifactsIntact: true };
-  const trail = extendChain(
-    started,
+  const { trail, verified } = await closeChain(
+    context,
+    ids,
     fresh.map((f) => f.entry),
   );
-  const after = verifyChain(trail, actual);
-  const verified = before.linksIntact && before.artifactsIntact && after.linksIntact && after.artifactsIntact;
 
   const costs = [
     ...context.earlier.map((p) => ({ phase: p.id, cost: p.cost ?? 0n })),

@@ -1,12 +1,11 @@
 import { formatFtns, type Micro } from '#platform/money.js';
 import { record } from '#platform/records.js';
 import { PHASES } from '#shared/prices/phases.js';
-import { extendChain, genesisOf, verifyChain } from '../audit-chain.js';
+import { closeChain } from '../audit-chain.js';
 import { auditEntries, builtinExecutor } from '../executors/builtin.js';
 import { clip, type PhaseContext, type PhaseExecutor, type PhaseOutput } from '../executors/executor.js';
 import type { ModelRegistry } from '../models/registry.js';
 import type { ProviderId } from '../models/types.js';
-import { sha256Hex } from '../workflow.js';
 import { type OutputFinding, screenOutput } from './checks.js';
 import { PhaseFailure } from './failure.js';
 import { type Exchange, PhaseMeter, type UsageLine } from './meter.js';
@@ -82,22 +81,11 @@ async function settlement(context: PhaseContext): Promise<PhaseOutput> {
     context,
     ids.filter((id) => !chained.has(id)),
   );
-  const actual: Record<string, string> = {};
-  await Promise.all(ids.map(async (id) => (actual[id] = sha256Hex((await context.artifact(id)).raw))));
-  const started = context.audit ?? {
-    genesis: genesisOf(context.workflowId, sha256Hex(context.prompt)),
-    entries: [],
-    head: '',
-  };
-  const before = context.audit
-    ? verifyChain(context.audit, actual)
-    : { linksIntact: true, artifactsIntact: true };
-  const trail = extendChain(
-    started,
+  const { trail, verified } = await closeChain(
+    context,
+    ids,
     fresh.map((f) => f.entry),
   );
-  const after = verifyChain(trail, actual);
-  const verified = before.linksIntact && before.artifactsIntact && after.linksIntact && after.artifactsIntact;
 
   const phases: ReportInput['costs'] = [];
   for (const p of context.earlier) {
