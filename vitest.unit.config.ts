@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 export const MONEY_CORE = ['shared/platform/money.ts', 'shared/ledger/**/*.ts', 'shared/budgets/**/*.ts'];
 const MONEY_RULES = [
-  'shared/ledger/{accounts,errors,holds,posting,transfers}.ts',
+  'shared/ledger/{account,errors,holds,posting,transfers}.ts',
   'shared/budgets/{budget,budget-item,budget-leg,charge-plan,charges,errors,refund-leg,reservations,thresholds}.ts',
 ];
 

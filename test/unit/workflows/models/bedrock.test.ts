@@ -23,6 +23,10 @@ const MICRO = 'amazon.nova-micro-v1:0';
 beforeAll(async () => {
   fake = await startFakeBedrock();
   vi.stubEnv('AWS_ENDPOINT_URL_BEDROCK_RUNTIME', fake.url);
+  // Signed like any request (the fake does not check the signature): the unit layer has no local AWS to lend its dummy keys.
+  vi.stubEnv('AWS_ACCESS_KEY_ID', process.env.AWS_ACCESS_KEY_ID ?? 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', process.env.AWS_SECRET_ACCESS_KEY ?? 'test');
+  vi.stubEnv('AWS_REGION', process.env.AWS_REGION ?? 'us-east-1');
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
