@@ -302,18 +302,27 @@ const MARKETPLACE: Record<string, { type: string; why: string }[]> = {
   chemistry: [{ type: 'knowledge_resource', why: 'reaction databases' }],
 };
 
-const settlement: PhaseWork = async (context) => {
+/**
+ * The settlement's audit: entries for the earlier phases the security phase did not chain
+ * (their checks in `fresh`), the chain closed over them, and whether it still verifies.
+ */
+export async function closeAuditTrail(context: PhaseContext) {
   const ids = PHASES.filter((p) => p.number < context.phase.number).map((p) => p.id);
   const chained = new Set(context.audit?.entries.map((e) => e.phase) ?? []);
   const fresh = await auditEntries(
     context,
     ids.filter((id) => !chained.has(id)),
   );
-  const { trail, verified } = await closeChain(
+  const closed = await closeChain(
     context,
     ids,
     fresh.map((f) => f.entry),
   );
+  return { ...closed, fresh };
+}
+
+const settlement: PhaseWork = async (context) => {
+  const { trail, verified, fresh } = await closeAuditTrail(context);
 
   const costs = [
     ...context.earlier.map((p) => ({ phase: p.id, cost: p.cost ?? 0n })),

@@ -1,8 +1,6 @@
 import { formatFtns, type Micro } from '#platform/money.js';
 import { record } from '#platform/records.js';
-import { PHASES } from '#shared/prices/phases.js';
-import { closeChain } from '../audit-chain.js';
-import { auditEntries, builtinExecutor } from '../executors/builtin.js';
+import { builtinExecutor, closeAuditTrail } from '../executors/builtin.js';
 import { clip, type PhaseContext, type PhaseExecutor, type PhaseOutput } from '../executors/executor.js';
 import type { ModelRegistry } from '../models/registry.js';
 import type { ProviderId } from '../models/types.js';
@@ -75,17 +73,7 @@ async function security(context: PhaseContext): Promise<PhaseOutput> {
 }
 
 async function settlement(context: PhaseContext): Promise<PhaseOutput> {
-  const ids = PHASES.filter((p) => p.number < context.phase.number).map((p) => p.id);
-  const chained = new Set(context.audit?.entries.map((e) => e.phase) ?? []);
-  const fresh = await auditEntries(
-    context,
-    ids.filter((id) => !chained.has(id)),
-  );
-  const { trail, verified } = await closeChain(
-    context,
-    ids,
-    fresh.map((f) => f.entry),
-  );
+  const { trail, verified, fresh } = await closeAuditTrail(context);
 
   const phases: ReportInput['costs'] = [];
   for (const p of context.earlier) {
