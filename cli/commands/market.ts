@@ -103,7 +103,7 @@ export function registerMarket(program: Command): void {
     .description('buy listings in one order, paid from a budget')
     .argument('<listingIds...>', 'the listings to buy')
     .requiredOption('--budget <budgetId>', 'the budget that pays')
-    .option('--category <name>', "the budget's category charged", 'marketplace')
+    .option('--category <name>', "the budget's category charged", 'marketplace_trading')
     .option('--idempotency-key <key>', 'your own key (default: a new one, reused by retries)')
     .action(
       withContext(
