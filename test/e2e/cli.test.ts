@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configPath } from '#cli/config.js';
 import type { Json } from '../support/http.js';
@@ -194,6 +196,13 @@ describe('prsm CLI', () => {
       expect(help.stdout).toContain(`Usage: prsm${command.length ? ` ${command.join(' ')}` : ''}`);
       expect(help.stdout).toContain('--json');
     }
+  });
+
+  it('is the package bin: npx prsm runs it in the repository', async () => {
+    const { stdout } = await promisify(execFile)('npx', ['--no-install', 'prsm', '--help'], {
+      cwd: join(import.meta.dirname, '..', '..'),
+    });
+    expect(stdout).toContain('Usage: prsm [options] [command]');
   });
 
   it('logs in: checks the key, stores it with mode 0600, and later commands use it', async () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,5 +73,49 @@ describe('npm start as the README describes it', () => {
     expect(stdout).toContain('"type":"dataset"');
     expect(existsSync(join(cwd, 'openapi.json'))).toBe(true);
     expect(JSON.parse(readFileSync(join(cwd, 'openapi.json'), 'utf8')).openapi).toBe('3.1.0');
+  });
+});
+
+describe('the client and the CLI as the README shows them', () => {
+  const ROOT = join(import.meta.dirname, '..', '..');
+  const blockAfter = (heading: string, language: string) => {
+    const pattern = new RegExp(`## ${heading}\\n[\\s\\S]*?\`\`\`${language}\\n([\\s\\S]*?)\`\`\``);
+    const block = pattern.exec(readFileSync(README, 'utf8'))?.[1];
+    expect(block, `a ${language} block under ${heading}`).toBeTruthy();
+    return block!.replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`);
+  };
+
+  it('runs the "Use it from code" script as written', async () => {
+    // In the repository, as the README says, so that #client/* resolves.
+    const dir = join(ROOT, '.build', 'readme');
+    mkdirSync(dir, { recursive: true });
+    const script = join(dir, 'try-client.ts');
+    writeFileSync(script, blockAfter('Use it from code', 'ts'));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], {
+      cwd: ROOT,
+    });
+    expect(stdout).toMatch(/^Community member \(demo buyer\): \d+\.\d{2} FTNS available$/m);
+    expect(stdout).toMatch(/^order ord_\w+: 12\.50 FTNS$/m);
+    expect(stdout).toContain('lst_demodataset  29.99 FTNS  Protein Structure Reference Dataset');
+    expect(stdout).toMatch(/^refused: insufficient_funds \(402\)$/m);
+  });
+
+  it('runs the "Use it from the shell" block as written (npx prsm is the package bin)', async () => {
+    const script = blockAfter('Use it from the shell', 'sh').replaceAll(
+      'npx prsm ',
+      `${process.execPath} ${join(ROOT, 'cli', 'bin.mjs')} `,
+    );
+    const cwd = mkdtempSync(join(tmpdir(), 'prsm-readme-cli-'));
+    const env = { ...process.env, XDG_CONFIG_HOME: cwd };
+    const { stdout, stderr } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd,
+      env,
+    });
+    expect(stdout).toMatch(/^name\s+Research scientist \(demo buyer\)$/m);
+    expect(stdout).toContain('lst_democompute');
+    expect(stdout).toMatch(/^completed: 112\.90 FTNS$/m);
+    expect(readFileSync(join(cwd, 'report.txt'), 'utf8')).toMatch(/^Deterministic demonstration/);
+    expect(stderr).toMatch(/^error: insufficient_funds \(402\): /m);
+    expect(stdout).toContain('refused with exit code 1');
   });
 });
