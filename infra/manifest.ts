@@ -152,7 +152,7 @@ export const functions: FunctionSpec[] = [
     memoryMb: 1024,
     timeoutSeconds: 15,
     triggers: [{ kind: 'http', routes: marketplaceRoutes }],
-    // Checkout charges a budget, whose threshold alerts go to the notifications queue.
+    // Checkout charges a budget, whose threshold alerts go to the notifications queue, as do order events.
     access: { table: 'readwrite', sendsTo: ['notifications'] },
   },
   {

@@ -6,6 +6,8 @@ export const EVENT_TYPES = [
   'workflow.completed',
   'workflow.failed',
   'workflow.cancelled',
+  'order.completed',
+  'order.refunded',
   'webhook.endpoint.disabled',
 ] as const;
 
