@@ -7,6 +7,7 @@ import { table } from '#platform/table.js';
 import { audienceOf } from '#shared/notifications/audience.js';
 import { platformEventSchema } from '#shared/notifications/event.js';
 import { eventView } from '#shared/notifications/event-view.js';
+import { markPublished } from '#shared/notifications/outbox.js';
 import { storeEvent } from '#shared/notifications/store.js';
 import { storeUserEvent } from '#shared/notifications/user-events.js';
 import { fanOut } from '#shared/webhooks/deliveries.js';
@@ -24,6 +25,7 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   const audience = await audienceOf(table(), event);
   for (const userId of audience) await storeUserEvent(table(), userId, event);
   const queued = await fanOut(webhookDeps(), eventView(event), audience);
+  if (event.outboxed) await markPublished(table(), event.eventId);
   logger.info('platform event', {
     eventId: event.eventId,
     type: event.type,

@@ -243,6 +243,6 @@ export async function checkout(
     },
     idempotency,
   );
-  await publishOutboxed(deps.table, deps.publish, orderEvent(order));
+  await publishOutboxed(deps.publish, orderEvent(order));
   return order;
 }

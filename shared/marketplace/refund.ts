@@ -163,6 +163,6 @@ async function commitRefund(
     [...bySeller.keys()],
     (seller) => new RefundNotCoveredError(seller),
   );
-  await publishOutboxed(deps.table, deps.publish, orderEvent(refunded));
+  await publishOutboxed(deps.publish, orderEvent(refunded));
   return refunded;
 }

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { epochSeconds } from '#platform/clock.js';
 import { logger } from '#platform/logger.js';
@@ -8,8 +9,8 @@ import { type PlatformEvent, platformEventSchema } from './event.js';
 
 /**
  * The outbox of events whose cause is a transaction (an order, a refund): the event is written
- * in that same transaction, published after it, and marked published. If the publication fails
- * or the process dies first, the health sweep publishes it again (consumers keep one per id).
+ * in that same transaction and published after it; the consumer marks it published. Until then
+ * the health sweep publishes it again (consumers keep one per id).
  */
 const UNPUBLISHED = 'UNPUBLISHED_EVENTS';
 const RETENTION_SECONDS = 7 * 24 * 3600;
@@ -32,26 +33,34 @@ export const outboxPut = (tableName: string, event: PlatformEvent): TransactItem
   },
 });
 
-/** Publishes a committed outbox event and marks it; a failure is left to the sweep. */
-export async function publishOutboxed(
-  table: Table,
-  publish: Publish,
-  event: PlatformEvent,
-): Promise<boolean> {
+/**
+ * Publishes a committed outbox event; the notifications consumer marks it published, so the
+ * request that caused it pays one SendMessage and no write. A failure is left to the sweep.
+ */
+export async function publishOutboxed(publish: Publish, event: PlatformEvent): Promise<boolean> {
   try {
-    await publish(event);
-    await table.doc.send(
-      new UpdateCommand({
-        TableName: table.name,
-        Key: outboxKey(event.eventId),
-        UpdateExpression: 'SET publishedAt = :now REMOVE gsi3pk, gsi3sk',
-        ExpressionAttributeValues: { ':now': new Date().toISOString() },
-      }),
-    );
+    await publish({ ...event, outboxed: true });
     return true;
   } catch (error) {
     logger.warn('event not published yet; the health sweep will retry', { eventId: event.eventId, error });
     return false;
+  }
+}
+
+/** The consumer's confirmation: the event left the outbox (a no-op for an event already marked). */
+export async function markPublished(table: Table, eventId: string): Promise<void> {
+  try {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.name,
+        Key: outboxKey(eventId),
+        UpdateExpression: 'SET publishedAt = :now REMOVE gsi3pk, gsi3sk',
+        ConditionExpression: 'attribute_exists(gsi3pk)',
+        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
 }
 
@@ -69,7 +78,7 @@ export async function publishPendingEvents(table: Table, publish: Publish): Prom
   let published = 0;
   for (const item of Items) {
     const event = platformEventSchema.parse(JSON.parse(String(item.event)));
-    if (await publishOutboxed(table, publish, event)) published++;
+    if (await publishOutboxed(publish, event)) published++;
   }
   return published;
 }

@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { useRuntime } from '../support/runtime.js';
 import { GENEROUS_WAIT_MS } from '../support/waits.js';
@@ -30,6 +31,17 @@ describe('The events API', () => {
     const shown = await t.api('GET', `/v1/orders/${ordered.body.id}`, { key: buyer.key });
     expect(completed).toMatchObject({ type: 'order.completed', data: { order: shown.body } });
     expect(completed!.id).toMatch(/^evt_/);
+    // The order's transaction wrote the event to the outbox; the consumer took it out.
+    await vi.waitFor(async () => {
+      const { Item } = await t.table.doc.send(
+        new GetCommand({
+          TableName: t.table.name,
+          Key: { pk: `OUTBOX#order:${ordered.body.id}:completed`, sk: 'EVENT' },
+        }),
+      );
+      expect(Item).toMatchObject({ publishedAt: expect.any(String) });
+      expect(Item).not.toHaveProperty('gsi3pk');
+    }, wait);
 
     const refunded = await t.api('POST', `/v1/orders/${ordered.body.id}/refund`, {
       key: t.adminKey,

@@ -29,7 +29,7 @@ import { refundOrder } from '#shared/marketplace/refund.js';
 import { type MemoryTable, memoryTable } from '../../support/memory-table.js';
 import { budgetWith, ftns } from '../budgets/fixtures.js';
 
-/** The last checkout's or refund's own transaction: the one writing its event to the outbox (a mark follows it). */
+/** The last checkout's or refund's own transaction: the one writing its event to the outbox (the consumer's mark follows it). */
 const lastOrderTransaction = (table: { transactions: { Put?: { Item?: Record<string, unknown> } }[][] }) =>
   table.transactions.findLast((legs) => legs.some((leg) => leg.Put?.Item?.type === 'outbox-event'))!;
 
