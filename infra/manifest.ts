@@ -1,10 +1,12 @@
 import { budgetRoutes } from '#functions/budgets/contract.js';
+import { eventRoutes } from '#functions/events/contract.js';
 import { healthRoutes, healthSweepRoutes } from '#functions/health/contract.js';
 import { identityRoutes } from '#functions/identity/contract.js';
 import { ledgerRoutes } from '#functions/ledger/contract.js';
 import { marketplaceRoutes } from '#functions/marketplace/contract.js';
 import { platformRoutes } from '#functions/platform/contract.js';
 import { priceRoutes } from '#functions/prices/contract.js';
+import { webhookRoutes } from '#functions/webhooks/contract.js';
 import { workflowRoutes } from '#functions/workflows/contract.js';
 import { type RouteSpec, routeKey } from '#platform/http/route.js';
 import { PHASE_QUEUE_SPEC, PHASE_RUNNER_TIMEOUT_SECONDS } from '#shared/workflows/messages.js';
@@ -50,6 +52,8 @@ export interface FunctionSpec {
     table?: 'read' | 'readwrite';
     bucket?: 'read' | 'readwrite';
     sendsTo?: QueueId[];
+    /** Parks messages on these queues' DLQs itself (webhook deliveries that exhausted their retries). */
+    sendsToDlqOf?: QueueId[];
     /** Reads the depth of every queue and DLQ (the health sweep). */
     watchesQueues?: boolean;
     /**
@@ -65,6 +69,8 @@ export interface FunctionSpec {
 export const queues = {
   notifications: { visibilityTimeoutSeconds: 60, maxReceiveCount: 3 },
   'workflow-phases': PHASE_QUEUE_SPEC,
+  // One attempt per receive, ten at a time in parallel, each at most 10 s: six times the deliverer's timeout.
+  'webhook-deliveries': { visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueId = keyof typeof queues;
@@ -146,7 +152,7 @@ export const functions: FunctionSpec[] = [
     memoryMb: 1024,
     timeoutSeconds: 15,
     triggers: [{ kind: 'http', routes: marketplaceRoutes }],
-    // Checkout charges a budget, whose threshold alerts go to the notifications queue.
+    // Checkout charges a budget, whose threshold alerts go to the notifications queue, as do order events.
     access: { table: 'readwrite', sendsTo: ['notifications'] },
   },
   {
@@ -183,7 +189,8 @@ export const functions: FunctionSpec[] = [
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [{ kind: 'sqs', queue: 'notifications', batchSize: 10, maxBatchingWindowSeconds: 1 }],
-    access: { table: 'readwrite' },
+    // Stores each event for the users who see it and queues its webhook deliveries.
+    access: { table: 'readwrite', sendsTo: ['webhook-deliveries'] },
   },
   {
     id: 'workflows-api',
@@ -228,6 +235,40 @@ export const functions: FunctionSpec[] = [
       { kind: 'sqs', queue: 'workflow-phases', dlq: true, batchSize: 10, maxBatchingWindowSeconds: 0 },
     ],
     access: { table: 'readwrite', sendsTo: ['notifications'] },
+  },
+  {
+    id: 'events-api',
+    entry: 'functions/events/api.ts',
+    description: "The caller's platform events: alerts, expansions, workflow outcomes, webhook changes",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'http', routes: eventRoutes }],
+    access: { table: 'read' },
+  },
+  {
+    id: 'webhooks-api',
+    entry: 'functions/webhooks/api.ts',
+    description: 'Webhook endpoints (secrets, rotation), delivery logs, retries and test events',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'http', routes: webhookRoutes }],
+    // Queues test events and manual retries.
+    access: { table: 'readwrite', sendsTo: ['webhook-deliveries'] },
+  },
+  {
+    id: 'webhooks-deliverer',
+    entry: 'functions/webhooks/deliverer.ts',
+    description:
+      'Delivers signed webhooks (Standard Webhooks), one attempt per message, retries with backoff',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'sqs', queue: 'webhook-deliveries', batchSize: 10, maxBatchingWindowSeconds: 0 }],
+    // Queues the next attempt, parks exhausted deliveries on the DLQ, publishes "endpoint disabled".
+    access: {
+      table: 'readwrite',
+      sendsTo: ['webhook-deliveries', 'notifications'],
+      sendsToDlqOf: ['webhook-deliveries'],
+    },
   },
 ];
 

@@ -127,6 +127,8 @@ export class PrsmStack extends Stack {
     const queueUrlsFor = (access: FunctionSpec['access']): string => {
       const urls: Record<string, string> = {};
       for (const queueId of access.sendsTo ?? []) urls[queueId] = this.queueOf(queueId).queue.queueUrl;
+      for (const queueId of access.sendsToDlqOf ?? [])
+        urls[dlqName(queueId)] = this.queueOf(queueId).dlq.queueUrl;
       if (access.watchesQueues) {
         for (const [queueId, resource] of this.queues) {
           urls[queueId] = resource.queue.queueUrl;
@@ -267,6 +269,7 @@ export class PrsmStack extends Stack {
       }
     }
     for (const queueId of access.sendsTo ?? []) this.queueOf(queueId).queue.grantSendMessages(fn);
+    for (const queueId of access.sendsToDlqOf ?? []) this.queueOf(queueId).dlq.grantSendMessages(fn);
     if (access.watchesQueues) {
       for (const { queue, dlq } of this.queues.values()) {
         queue.grant(fn, 'sqs:GetQueueAttributes');

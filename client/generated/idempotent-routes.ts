@@ -66,5 +66,25 @@ export const IDEMPOTENT_ROUTES: { method: string; path: string; key: 'required' 
     "method": "POST",
     "path": "/v1/workflows",
     "key": "required"
+  },
+  {
+    "method": "POST",
+    "path": "/v1/webhooks/endpoints",
+    "key": "optional"
+  },
+  {
+    "method": "POST",
+    "path": "/v1/webhooks/endpoints/{endpointId}/rotate-secret",
+    "key": "optional"
+  },
+  {
+    "method": "POST",
+    "path": "/v1/webhooks/endpoints/{endpointId}/test",
+    "key": "optional"
+  },
+  {
+    "method": "POST",
+    "path": "/v1/webhooks/endpoints/{endpointId}/deliveries/{deliveryId}/retry",
+    "key": "optional"
   }
 ];

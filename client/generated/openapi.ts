@@ -1224,6 +1224,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's events, newest first (admins: any user's with userId)
+         * @description Budget alerts, expansions, suspensions, workflow outcomes and webhook endpoint changes of the budgets and workflows the caller owns or belongs to. Filters: `type`, and `from`/`to` (inclusive) on the time. A filtered page may hold fewer than `limit` events and still have a `nextCursor`.
+         *
+         *     Needs an API key.
+         *
+         *     Refuses with 403 `forbidden`.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's webhook endpoints (admins: any user's with userId)
+         * @description The caller's webhook endpoints (admins: any user's with userId).
+         *
+         *     Needs an API key.
+         *
+         *     Refuses with 403 `forbidden`.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Register a webhook endpoint for the caller’s events; its secret is in this answer only
+         * @description Register a webhook endpoint for the caller’s events; its secret is in this answer only.
+         *
+         *     Needs an API key.
+         *
+         *     Takes an `Idempotency-Key` header: the same key with the same request gets the first answer again (`Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`.
+         *
+         *     Refuses with 422 `webhook_url_refused`.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook endpoint (its owner and admins)
+         * @description A webhook endpoint (its owner and admins).
+         *
+         *     Needs an API key.
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint; its pending deliveries are skipped (its owner and admins)
+         * @description Delete a webhook endpoint; its pending deliveries are skipped (its owner and admins).
+         *
+         *     Needs an API key.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Change the URL, events or description; disable it, or enable it again (its owner and admins)
+         * @description Change the URL, events or description; disable it, or enable it again (its owner and admins).
+         *
+         *     Needs an API key.
+         *
+         *     Refuses with 409 `endpoint_changed`; 422 `webhook_url_refused`.
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/v1/webhooks/endpoints/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret; the old one also signs (two signatures) for overlapSeconds
+         * @description A new signing secret; the old one also signs (two signatures) for overlapSeconds.
+         *
+         *     Needs an API key.
+         *
+         *     Takes an `Idempotency-Key` header: the same key with the same request gets the first answer again (`Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`.
+         *
+         *     Refuses with 409 `endpoint_changed`.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/endpoints/{endpointId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a `webhook.test` event to the endpoint (delivered like any other, with retries)
+         * @description Send a `webhook.test` event to the endpoint (delivered like any other, with retries).
+         *
+         *     Needs an API key.
+         *
+         *     Takes an `Idempotency-Key` header: the same key with the same request gets the first answer again (`Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`.
+         *
+         *     Refuses with 409 `endpoint_disabled`.
+         */
+        post: operations["testWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/endpoints/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The endpoint's delivery log, newest first: every attempt's status code and latency
+         * @description The endpoint's delivery log, newest first: every attempt's status code and latency.
+         *
+         *     Needs an API key.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/endpoints/{endpointId}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One more attempt of a finished delivery, now
+         * @description One more attempt of a finished delivery, now.
+         *
+         *     Needs an API key.
+         *
+         *     Takes an `Idempotency-Key` header: the same key with the same request gets the first answer again (`Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`.
+         *
+         *     Refuses with 409 `endpoint_disabled`, `delivery_pending`.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2050,6 +2244,80 @@ export interface components {
             /** Format: date-time */
             updatedAt: string | null;
             updatedBy: string | null;
+        };
+        Event: {
+            id: string;
+            type: string;
+            /** Format: date-time */
+            timestamp: string;
+            /** @description What the event is about, e.g. `budget:bd_...` */
+            subject: string;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        WebhookEndpointWithSecret: {
+            id: string;
+            url: string;
+            events: string[];
+            description: string;
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @enum {string|null} */
+            disabledReason: "owner" | "failing" | null;
+            /**
+             * Format: date-time
+             * @description Until then deliveries carry a signature with the secret before the last rotation too
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The signing secret (`whsec_...`): shown once, never again */
+            secret: string;
+        };
+        WebhookEndpoint: {
+            id: string;
+            url: string;
+            events: string[];
+            description: string;
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @enum {string|null} */
+            disabledReason: "owner" | "failing" | null;
+            /**
+             * Format: date-time
+             * @description Until then deliveries carry a signature with the secret before the last rotation too
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookDelivery: {
+            id: string;
+            endpointId: string;
+            eventId: string;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed" | "skipped";
+            attempts: {
+                attempt: number;
+                /** Format: date-time */
+                at: string;
+                succeeded: boolean;
+                responseCode: number | null;
+                latencyMs: number;
+                error: string | null;
+            }[];
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
     };
     responses: never;
@@ -11291,6 +11559,1504 @@ export interface operations {
                         status?: 422;
                         /** @enum {unknown} */
                         code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                userId?: string;
+                /** @description An event type (budget.alert, budget.expansion.approved, budget.suspended, workflow.completed, workflow.failed, workflow.cancelled, order.completed, order.refunded, webhook.endpoint.disabled) or a prefix such as `budget.*` */
+                type?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Event"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not allowed for this caller. Codes: `forbidden`. */
+            403: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 403;
+                        /** @enum {unknown} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookEndpoint"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not allowed for this caller. Codes: `forbidden`. */
+            403: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 403;
+                        /** @enum {unknown} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing, unique per request you mean */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description https only (the local stage also takes http to loopback); refused with 422 `webhook_url_refused` when it is, or resolves to, a private, link-local or reserved address
+                     * @example https://example.com/prsm-webhooks
+                     */
+                    url: string;
+                    /** @description The event types to deliver, or `["*"]` for all */
+                    events: ("budget.alert" | "budget.expansion.approved" | "budget.suspended" | "workflow.completed" | "workflow.failed" | "workflow.cancelled" | "order.completed" | "order.refunded" | "webhook.endpoint.disabled" | "*")[];
+                    /** @default  */
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The endpoint and its secret */
+            201: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Where the created resource is read */
+                    Location: string;
+                    /** @description Present on the stored first answer to a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Malformed request. Codes: `malformed_json`, `idempotency_key_invalid`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {unknown} */
+                        code?: "malformed_json" | "idempotency_key_invalid";
+                    };
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description The body is too large. Codes: `body_too_large`. API Gateway refuses a body over 10 MB itself, as `{ message }`. */
+            413: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 413;
+                        /** @enum {unknown} */
+                        code?: "body_too_large";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not JSON. Codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 415;
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`, `idempotency_key_reused`, `webhook_url_refused`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed" | "idempotency_key_reused" | "webhook_url_refused";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Malformed request. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description https only (the local stage also takes http to loopback); refused with 422 `webhook_url_refused` when it is, or resolves to, a private, link-local or reserved address
+                     * @example https://example.com/prsm-webhooks
+                     */
+                    url?: string;
+                    /** @description The event types to deliver, or `["*"]` for all */
+                    events?: ("budget.alert" | "budget.expansion.approved" | "budget.suspended" | "workflow.completed" | "workflow.failed" | "workflow.cancelled" | "order.completed" | "order.refunded" | "webhook.endpoint.disabled" | "*")[];
+                    description?: string;
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Malformed request. Codes: `malformed_json`. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {unknown} */
+                        code?: "malformed_json";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description State conflict. Codes: `endpoint_changed`. */
+            409: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 409;
+                        /** @enum {unknown} */
+                        code?: "endpoint_changed";
+                    };
+                };
+            };
+            /** @description The body is too large. Codes: `body_too_large`. API Gateway refuses a body over 10 MB itself, as `{ message }`. */
+            413: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 413;
+                        /** @enum {unknown} */
+                        code?: "body_too_large";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not JSON. Codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 415;
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`, `webhook_url_refused`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed" | "webhook_url_refused";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing, unique per request you mean */
+                "idempotency-key"?: string;
+            };
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 86400 */
+                    overlapSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The endpoint and its new secret */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Present on the stored first answer to a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Malformed request. Codes: `malformed_json`, `idempotency_key_invalid`. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {unknown} */
+                        code?: "malformed_json" | "idempotency_key_invalid";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description State conflict. Codes: `endpoint_changed`. */
+            409: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 409;
+                        /** @enum {unknown} */
+                        code?: "endpoint_changed";
+                    };
+                };
+            };
+            /** @description The body is too large. Codes: `body_too_large`. API Gateway refuses a body over 10 MB itself, as `{ message }`. */
+            413: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 413;
+                        /** @enum {unknown} */
+                        code?: "body_too_large";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not JSON. Codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 415;
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`, `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed" | "idempotency_key_reused";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    testWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing, unique per request you mean */
+                "idempotency-key"?: string;
+            };
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, queued */
+            202: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Present on the stored first answer to a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Malformed request. Codes: `idempotency_key_invalid`. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {unknown} */
+                        code?: "idempotency_key_invalid";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description State conflict. Codes: `endpoint_disabled`. */
+            409: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 409;
+                        /** @enum {unknown} */
+                        code?: "endpoint_disabled";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`, `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed" | "idempotency_key_reused";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Malformed request. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing, unique per request you mean */
+                "idempotency-key"?: string;
+            };
+            path: {
+                endpointId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, queued */
+            202: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Present on the stored first answer to a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Malformed request. Codes: `idempotency_key_invalid`. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {unknown} */
+                        code?: "idempotency_key_invalid";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description State conflict. Codes: `endpoint_disabled`, `delivery_pending`. */
+            409: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 409;
+                        /** @enum {unknown} */
+                        code?: "endpoint_disabled" | "delivery_pending";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`, `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed" | "idempotency_key_reused";
                     };
                 };
             };

@@ -2,7 +2,8 @@ import { formatFtns } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
 import type { Entitlement } from '#shared/marketplace/entitlement.js';
 import type { Listing } from '#shared/marketplace/listing.js';
-import type { Order, OrderLine, Sale } from '#shared/marketplace/order.js';
+import type { Sale } from '#shared/marketplace/order.js';
+import { lineView } from '#shared/marketplace/order-view.js';
 import type { Earnings } from '#shared/marketplace/orders.js';
 import type { Review } from '#shared/marketplace/reviews.js';
 
@@ -26,20 +27,7 @@ export const listingView = ({
   rating: { count: ratingCount, sum: ratingSum, average: averageRating(ratingSum, ratingCount) },
 });
 
-const lineView = ({ price, fee, proceeds, ...rest }: OrderLine) => ({
-  ...rest,
-  price: formatFtns(price),
-  fee: formatFtns(fee),
-  proceeds: formatFtns(proceeds),
-});
-
-export const orderView = ({ lines, total, fee, refund, ...rest }: Order) => ({
-  ...rest,
-  lines: lines.map(lineView),
-  total: formatFtns(total),
-  fee: formatFtns(fee),
-  ...(refund ? { refund: { id: refund.id, refundedAt: refund.at, refundedBy: refund.by } } : {}),
-});
+export { orderView } from '#shared/marketplace/order-view.js';
 
 export const entitlementView = ({ buyerId: _buyerId, ...rest }: Entitlement) => rest;
 

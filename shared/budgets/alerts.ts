@@ -63,9 +63,16 @@ export function thresholdAlert(
   };
 }
 
+/** The events API's names: a threshold crossed is `budget.alert`, an expansion (approved or automatic) is approved. */
+const PUBLIC_TYPES: Record<BudgetEventKind, string> = {
+  threshold: 'budget.alert',
+  expansion: 'budget.expansion.approved',
+  suspended: 'budget.suspended',
+};
+
 const eventOf = (alert: BudgetAlert, sk: string): PlatformEvent => ({
   eventId: `${alert.budgetId}#${sk}`,
-  type: `budget.${alert.kind}`,
+  type: PUBLIC_TYPES[alert.kind],
   occurredAt: alert.createdAt,
   subject: `budget:${alert.budgetId}`,
   data: {

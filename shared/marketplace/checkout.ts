@@ -8,6 +8,7 @@ import { applyRatePpm, type Micro } from '#platform/money.js';
 import { MAX_TRANSACTION_ITEMS, type Transaction } from '#platform/transaction.js';
 import { chargeRecordPut, commitWithBudget } from '#shared/budgets/charges.js';
 import { Posting } from '#shared/ledger/posting.js';
+import { outboxPut, publishOutboxed } from '#shared/notifications/outbox.js';
 import { MAX_ORDER_LINES } from './catalogue.js';
 import { entitlementKey, type Grants, grantsOf, ownsForGood, purchaseLeg } from './entitlement.js';
 import {
@@ -22,6 +23,7 @@ import { type Listing, listingKey, listingOf } from './listing.js';
 import { canSee } from './listings.js';
 import type { MarketplaceDeps } from './marketplace-deps.js';
 import { linesBySeller, type Order, type OrderLine, orderItem, saleItem, saleOf } from './order.js';
+import { orderEvent } from './order-view.js';
 
 /**
  * Checkout: one BatchGetItem (the listings, the buyer's entitlements to them and the request's
@@ -160,7 +162,7 @@ export async function checkout(
   const total = sum(lines.map((line) => line.price));
   const fee = sum(lines.map((line) => line.fee));
 
-  return commitWithBudget(
+  const order = await commitWithBudget(
     deps,
     {
       budgetId: input.budgetId,
@@ -234,10 +236,13 @@ export async function checkout(
           },
         });
       }
+      tx.add(outboxPut(tableName, orderEvent(order)));
       const items = tx.size + (idempotency ? 1 : 0);
       if (items > MAX_TRANSACTION_ITEMS) throw new OrderTooLargeError(items, MAX_TRANSACTION_ITEMS);
       return order;
     },
     idempotency,
   );
+  await publishOutboxed(deps.publish, orderEvent(order));
+  return order;
 }

@@ -11,10 +11,12 @@ import { budgetRefundLeg, refundablePeriod, refundRecordPut } from '#shared/budg
 import { replanOnBudgetChange } from '#shared/budgets/replan.js';
 import { commitFreeingExpiredHolds } from '#shared/ledger/holds.js';
 import { Posting } from '#shared/ledger/posting.js';
+import { outboxPut, publishOutboxed } from '#shared/notifications/outbox.js';
 import { refundLeg } from './entitlement.js';
 import { AlreadyRefundedError, OrderNotFoundError, RefundNotCoveredError } from './errors.js';
 import type { MarketplaceDeps } from './marketplace-deps.js';
 import { linesBySeller, type Order, orderKey, orderOf, saleKey } from './order.js';
+import { orderEvent } from './order-view.js';
 
 const sum = (values: Micro[]): Micro => values.reduce((a, b) => a + b, 0n);
 
@@ -152,6 +154,7 @@ async function commitRefund(
       }),
     );
   }
+  tx.add(outboxPut(tableName, orderEvent(refunded)));
   tx.idempotent(idempotency, refunded, now);
   // A seller who spent the proceeds makes the refund impossible to reverse automatically (409).
   await commitFreeingExpiredHolds(
@@ -160,5 +163,6 @@ async function commitRefund(
     [...bySeller.keys()],
     (seller) => new RefundNotCoveredError(seller),
   );
+  await publishOutboxed(deps.publish, orderEvent(refunded));
   return refunded;
 }

@@ -12,6 +12,10 @@ export const platformEventSchema = z.object({
   /** What the event is about, e.g. `budget:bd_...`: events are listed per subject. */
   subject: z.string().min(1).max(200),
   data: z.record(z.string(), z.unknown()).default({}),
+  /** The users who see it (events API, webhooks) when the publisher knows them; see audience.ts. */
+  audience: z.array(z.string().min(1).max(64)).max(100).optional(),
+  /** Written to the outbox with its cause: the consumer marks it published (outbox.ts). */
+  outboxed: z.boolean().optional(),
 });
 
 export type PlatformEvent = z.infer<typeof platformEventSchema>;

@@ -6,6 +6,7 @@ import { bundles } from './bundles.js';
 import { ledger } from './ledger.js';
 import { marketplace } from './marketplace.js';
 import type { Benchmark, Section } from './section.js';
+import { webhooks } from './webhooks.js';
 import { workflows } from './workflows.js';
 import { workflowsModel } from './workflows-model.js';
 
@@ -15,7 +16,7 @@ import { workflowsModel } from './workflows-model.js';
  */
 
 /** Add a benchmark here: a module in test/bench/ exporting a `Benchmark`. */
-const benchmarks: Benchmark[] = [bundles, ledger, budgets, workflows, workflowsModel, marketplace];
+const benchmarks: Benchmark[] = [bundles, ledger, budgets, workflows, workflowsModel, marketplace, webhooks];
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const JSON_OUT = join(ROOT, '.build', 'bench.json');

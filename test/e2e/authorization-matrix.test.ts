@@ -88,6 +88,24 @@ async function workflow(w: World) {
   return response.body.id as string;
 }
 
+/** A loopback port nobody listens on: deliveries to it fail and stay scheduled for retry. */
+const UNREACHABLE_HOOK = 'http://127.0.0.1:9/hooks';
+
+async function webhookEndpoint(w: World) {
+  const response = await w.t.api('POST', '/v1/webhooks/endpoints', {
+    key: w.keys.owner,
+    body: { url: UNREACHABLE_HOOK, events: ['*'] },
+  });
+  return response.body.id as string;
+}
+
+async function webhookDelivery(w: World) {
+  const endpointId = await webhookEndpoint(w);
+  const response = await w.t.api('POST', `/v1/webhooks/endpoints/${endpointId}/test`, { key: w.keys.owner });
+  return { endpointId, deliveryId: response.body.id as string };
+}
+
+const ownerAndAdmin = (status: number) => ({ other: 404, member: 404, owner: status, admin: status });
 const same = (status: number) => ({ other: status, member: status, owner: status, admin: status });
 const adminOnly = (status: number) => ({ other: 403, member: 403, owner: 403, admin: status });
 
@@ -342,6 +360,53 @@ const ROWS: Record<string, Row> = {
   'GET /v1/health/report': { request: async () => ({ path: '/v1/health/report' }), expect: adminOnly(200) },
   'GET /v1/health/history': { request: async () => ({ path: '/v1/health/history' }), expect: adminOnly(200) },
   'POST /v1/health/sweeps': { request: async () => ({ path: '/v1/health/sweeps' }), expect: adminOnly(201) },
+  'GET /v1/events': { request: async () => ({ path: '/v1/events' }), expect: same(200) },
+  'POST /v1/webhooks/endpoints': {
+    request: async () => ({ path: '/v1/webhooks/endpoints', body: { url: UNREACHABLE_HOOK, events: ['*'] } }),
+    expect: same(201),
+  },
+  'GET /v1/webhooks/endpoints': {
+    request: async () => ({ path: '/v1/webhooks/endpoints' }),
+    expect: same(200),
+  },
+  'GET /v1/webhooks/endpoints/{endpointId}': {
+    request: async (w) => ({ path: `/v1/webhooks/endpoints/${await webhookEndpoint(w)}` }),
+    expect: ownerAndAdmin(200),
+  },
+  'PATCH /v1/webhooks/endpoints/{endpointId}': {
+    request: async (w) => ({
+      path: `/v1/webhooks/endpoints/${await webhookEndpoint(w)}`,
+      body: { description: 'x' },
+    }),
+    expect: ownerAndAdmin(200),
+  },
+  'DELETE /v1/webhooks/endpoints/{endpointId}': {
+    request: async (w) => ({ path: `/v1/webhooks/endpoints/${await webhookEndpoint(w)}` }),
+    expect: ownerAndAdmin(204),
+  },
+  'POST /v1/webhooks/endpoints/{endpointId}/rotate-secret': {
+    request: async (w) => ({
+      path: `/v1/webhooks/endpoints/${await webhookEndpoint(w)}/rotate-secret`,
+      body: {},
+    }),
+    expect: ownerAndAdmin(200),
+  },
+  'POST /v1/webhooks/endpoints/{endpointId}/test': {
+    request: async (w) => ({ path: `/v1/webhooks/endpoints/${await webhookEndpoint(w)}/test` }),
+    expect: ownerAndAdmin(202),
+  },
+  'GET /v1/webhooks/endpoints/{endpointId}/deliveries': {
+    request: async (w) => ({ path: `/v1/webhooks/endpoints/${await webhookEndpoint(w)}/deliveries` }),
+    expect: ownerAndAdmin(200),
+  },
+  'POST /v1/webhooks/endpoints/{endpointId}/deliveries/{deliveryId}/retry': {
+    request: async (w) => {
+      const { endpointId, deliveryId } = await webhookDelivery(w);
+      return { path: `/v1/webhooks/endpoints/${endpointId}/deliveries/${deliveryId}/retry` };
+    },
+    // A delivery to a port nobody listens on is still being retried: refused as pending, to those who may see it.
+    expect: ownerAndAdmin(409),
+  },
 };
 
 const t = useRuntime(import.meta.filename);

@@ -78,6 +78,11 @@ async function world() {
     body: { prompt: 'Analyze photonic crystals', budgetId: budget.body.id },
     headers: { 'idempotency-key': 'fuzz-workflow' },
   });
+  const hook = await t.api('POST', '/v1/webhooks/endpoints', {
+    key: user.key,
+    body: { url: 'http://127.0.0.1:9/hooks', events: ['*'] },
+  });
+  const delivery = await t.api('POST', `/v1/webhooks/endpoints/${hook.body.id}/test`, { key: user.key });
   return {
     user,
     known: {
@@ -94,6 +99,8 @@ async function world() {
       workflowId: [workflow.body.id],
       phase: ['teacher', '1', 'settlement'],
       category: ['model_inference', 'x', 'constructor'],
+      endpointId: [hook.body.id],
+      deliveryId: [delivery.body.id],
     },
   };
 }

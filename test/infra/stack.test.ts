@@ -222,6 +222,24 @@ describe('PrsmStack (stage=test)', () => {
       });
     });
 
+    it('lets the webhook deliverer, and no other function, send to the webhook deliveries DLQ', () => {
+      const dlqId = logicalIdOfQueue(dlqName('webhook-deliveries'));
+      const senders = resourcesOfType('AWS::IAM::Policy').filter(([, policy]) =>
+        (
+          policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+        ).Statement.some(
+          (statement) =>
+            JSON.stringify(statement.Action).includes('sqs:SendMessage') &&
+            JSON.stringify(statement.Resource).includes(dlqId),
+        ),
+      );
+      const deliverer = onlyResource('AWS::Lambda::Function', {
+        FunctionName: functionName('webhooks-deliverer'),
+      })[1];
+      const role = (deliverer.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      expect(senders.map(([, policy]) => policy.Properties.Roles)).toEqual([[{ Ref: role }]]);
+    });
+
     it.each(Object.keys(queues))('alarms when a message lands in the DLQ of %s', (queueId) => {
       const dlqId = logicalIdOfQueue(dlqName(queueId));
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -3,6 +3,7 @@ import { formatFtns } from '#platform/money.js';
 import { type Publish, publishPendingAlerts } from '#shared/budgets/alerts.js';
 import { auditBudgets } from '#shared/budgets/audit.js';
 import { listBudgets } from '#shared/budgets/budgets.js';
+import { publishPendingEvents } from '#shared/notifications/outbox.js';
 import type { CheckLimits } from '../check.js';
 import type { CapabilityProbes, ProbeDeps } from '../probe-deps.js';
 
@@ -36,7 +37,10 @@ export const budgetProbes: CapabilityProbes = {
       limits: SCANNING,
       run: async () => {
         const audit = await auditBudgets(deps, publisherOf(deps));
-        const published = await publishPendingAlerts(deps.table, publisherOf(deps));
+        // Order events share the outbox's repair with the alerts.
+        const published =
+          (await publishPendingAlerts(deps.table, publisherOf(deps))) +
+          (await publishPendingEvents(deps.table, publisherOf(deps)));
         const repaired =
           (audit.repairedAlerts > 0 ? `; added ${audit.repairedAlerts} missing alert(s)` : '') +
           (published > 0 ? `; published ${published} pending alert(s)` : '');

@@ -35,6 +35,9 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   safety: 'The safety policy that screens workflow prompts',
   health: "The health sweep's verdict, reports and history",
   platform: 'This document',
+  events: "The caller's platform events: budget alerts, expansions, workflow outcomes, webhook changes",
+  webhooks:
+    'Webhook endpoints (Standard Webhooks signatures, secret rotation), delivery logs, retries and tests',
 };
 
 /** The headers the API sets besides HTTP's own. */

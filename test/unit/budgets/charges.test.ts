@@ -92,7 +92,7 @@ describe('chargeBudget', () => {
     expect(alerts()).toEqual(['ALERT#none#threshold#00050']);
     expect(events).toMatchObject([
       {
-        type: 'budget.threshold',
+        type: 'budget.alert',
         subject: 'budget:bud_1',
         data: { threshold: 50, spent: '55.00', limit: '100.00' },
       },
@@ -111,7 +111,7 @@ describe('chargeBudget', () => {
     await chargeBudget(deps, chargeOf(10));
     expect(stored()).toMatchObject({ limit: ftns(120), spent: ftns(105) });
     expect(events.map((e) => [e.type, e.data])).toEqual([
-      ['budget.expansion', expect.objectContaining({ previousLimit: '100.00', limit: '120.00' })],
+      ['budget.expansion.approved', expect.objectContaining({ previousLimit: '100.00', limit: '120.00' })],
     ]);
   });
 
