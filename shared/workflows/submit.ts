@@ -99,6 +99,7 @@ export async function submitWorkflow(
       artifact: null,
       usage: null,
       error: null,
+      spent: [],
     };
   });
   posting.applyTo(tx, deps.table.name);

@@ -92,7 +92,10 @@ describe('Research on an OpenAI-compatible endpoint', () => {
     ]) {
       expect(text).toContain(expected);
     }
-    expect(text).toContain('Supported by: teacher, student.');
+    // The model named a source that is no artifact of the workflow: dropped, and said so.
+    expect(text).toContain(
+      'Supported by: teacher, student.\nNot artifacts of this workflow (dropped): wikipedia.',
+    );
     expect(text).toContain('process "subprocess" line 2');
 
     const artifact = (await (await fetch(workflow.phases[0].artifact.url)).json()) as Json;
