@@ -109,19 +109,6 @@ describe('Research on an OpenAI-compatible endpoint', () => {
     expect(student.data.result.learningGain).toBe(0.47);
   });
 
-  it('stops a workflow whose answer stays malformed after the repair, charging nothing', async () => {
-    fake.answer(
-      completion('not json at all', { prompt: 50, completion: 5 }),
-      completion('still not json', { prompt: 60, completion: 5 }),
-    );
-    const who = await researcher(t, { grant: '500', total: '150' });
-    const workflow = await runExample(t, who, 'openai');
-    expect(workflow.status).toBe('failed');
-    expect(workflow.failure).toMatchObject({ code: 'model_invalid_output', phase: 'teacher' });
-    expect(workflow.totalCost).toBe('0.00');
-    expect(await account(t, who.key)).toMatchObject({ balance: '500.00', held: '0.00' });
-  });
-
   it('refuses an executor this deployment does not offer, and defaults to the built-in demonstration', async () => {
     const who = await researcher(t, { grant: '500', total: '150' });
     const refused = await submit(t, who, { prompt: EXAMPLE_QUERY, executor: 'bedrock' });
