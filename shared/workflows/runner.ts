@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type AppError, PaymentRequiredError } from '#platform/errors.js';
+import { AppError, PaymentRequiredError } from '#platform/errors.js';
 import { newId } from '#platform/ids.js';
 import { logger } from '#platform/logger.js';
 import type { Micro } from '#platform/money.js';
@@ -18,6 +18,7 @@ import { WorkflowChangedError } from './errors.js';
 import { PHASE_INPUTS } from './executors/builtin.js';
 import type { ArtifactDocument, PhaseContext, PhaseOutput, StoredArtifact } from './executors/executor.js';
 import { chargeFailedPhase } from './failed-phase.js';
+import { buyWorkflowListings, listingContext } from './listings.js';
 import { PhaseFailure } from './research/failure.js';
 import { type Metered, spentOf } from './research/meter.js';
 import { getSafetyPolicy, type SafetyPolicy } from './safety.js';
@@ -264,7 +265,9 @@ async function doWork(
   const componentCharges = phase.components.map((name) => ({ name, price: prices.components[name] ?? 0n }));
   const componentCost = componentCharges.reduce((sum, component) => sum + component.price, 0n);
   const phaseExecutor = deps.executors.of(workflow.executor);
+  const listingContext = phase.id === 'teacher' ? await teacherListings(deps, workflow) : '';
   const context: PhaseContext = {
+    ...(listingContext ? { listingContext } : {}),
     workflowId: workflow.id,
     phase,
     prompt: workflow.prompt,
@@ -315,6 +318,21 @@ async function doWork(
     startedAtMs,
     executorMs,
   };
+}
+
+/**
+ * The listings the workflow named, the pay-per-use ones bought first (once per workflow). A
+ * refusal (no room, no funds, a listing withdrawn since submission) stops the workflow.
+ */
+async function teacherListings(deps: WorkflowDeps, workflow: Workflow): Promise<string> {
+  if (workflow.listings.length === 0) return '';
+  try {
+    await buyWorkflowListings(deps, workflow);
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) throw new PhaseFailure(error.code, error.message);
+    throw error;
+  }
+  return listingContext(deps, workflow);
 }
 
 /** Errors that stop the workflow rather than retry the phase: the money is not there. */

@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Micro } from '#platform/money.js';
 import { PHASES, type PhaseDefinition } from '#shared/prices/phases.js';
+import type { WorkflowListing } from './listings.js';
 import type { UsageLine } from './research/meter.js';
 import { type SpentAttempt, spentOfItem } from './spent.js';
 
@@ -130,6 +131,8 @@ export interface Workflow {
   failure: Failure | null;
   response: WorkflowResponse | null;
   audit: AuditTrail | null;
+  /** Marketplace listings named as the teacher's context (`listings.ts`). */
+  listings: WorkflowListing[];
 }
 
 export const workflowKey = (id: string) => ({ pk: `WORKFLOW#${id}`, sk: 'WORKFLOW' });
@@ -289,6 +292,7 @@ export function workflowOf(item: Record<string, unknown>): Workflow {
       },
     },
     phases: PHASES.map((definition) => phaseOf(definition, phases[definition.id])),
+    listings: typeof item.listings === 'string' ? (JSON.parse(item.listings) as WorkflowListing[]) : [],
     failure: failure
       ? { code: String(failure.code), message: String(failure.message), phase: stringOrNull(failure.phase) }
       : null,
@@ -324,6 +328,7 @@ export function workflowItem(workflow: Workflow): Record<string, unknown> {
     createdAt: workflow.createdAt,
     updatedAt: workflow.updatedAt,
     screening: workflow.screening,
+    ...(workflow.listings.length > 0 ? { listings: JSON.stringify(workflow.listings) } : {}),
     phases: Object.fromEntries(
       workflow.phases.map((phase) => [
         phase.id,

@@ -7,6 +7,7 @@ import {
 } from '../support/fake-models/openai-server.js';
 import type { Json } from '../support/http.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { marketplace } from './marketplace-support.js';
 import {
   decomposition,
   expectedCost,
@@ -19,7 +20,15 @@ import {
   setModelPrices,
   TEACHER,
 } from './workflows-research-support.js';
-import { account, budget, researcher } from './workflows-support.js';
+import {
+  account,
+  budget,
+  EXAMPLE_QUERY,
+  finished,
+  researcher,
+  submitted,
+  waitFor,
+} from './workflows-support.js';
 
 /**
  * Usage measured is usage billed: the tokens of a phase that fails, and of a retried phase's
@@ -115,6 +124,33 @@ describe('Model usage billed when a phase fails', () => {
     // Every phase's cost is its usage (both attempts) at the prices; the money settles to the total.
     await expectSettled(t, who, workflow, GRANT);
     expect(fake.pending()).toBe(0);
+  });
+
+  it("puts the listings the workflow names into the teacher's context, buying the pay-per-use one", async () => {
+    const m = marketplace(t);
+    const seller = await m.funded('0');
+    const listing = await m.createListing(seller.key, {
+      type: 'knowledge_resource',
+      title: 'FAKE-LISTING-TITLE',
+      pricingModel: 'pay_per_use',
+      price: '1.00',
+    });
+    fake.answer(...fullScript(openAiAnswers));
+    const before = fake.requests().length;
+    const who = await researcher(t, { grant: '500', total: '150' });
+    const id = await submitted(t, who, { prompt: EXAMPLE_QUERY, executor: 'openai', listings: [listing.id] });
+    const workflow = await waitFor(t, who.key, id, finished, 60_000);
+    expect(workflow.status).toBe('completed');
+    const teacher = fake.requests()[before]!;
+    expect(teacher.model).toBe(TEACHER);
+    const asked = teacher.messages.at(-1)!.content;
+    expect(asked).toContain('Marketplace resources');
+    expect(asked).toContain('FAKE-LISTING-TITLE');
+    expect(asked).toContain(listing.id);
+    expect(micro(await m.balance(seller.key))).toBe(micro('0.975'));
+    expect(micro((await account(t, who.key)).balance)).toBe(
+      GRANT - micro(workflow.totalCost) - micro('1.00'),
+    );
   });
 
   it('charges what the attempts of a phase that ends in the dead-letter queue used', async () => {

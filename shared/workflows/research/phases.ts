@@ -52,7 +52,12 @@ const teacher: ModelPhase = async (context, meter) => {
           `3 to ${MAX_SUB_QUESTIONS} sub-questions. For each sub-question give a rubric (what a good answer must ` +
           'contain) and a concise reference answer. Say whether the query calls for computation or simulation.',
       ),
-      user(`Research query: ${context.prompt}${contextNote(context)}`),
+      user(
+        `Research query: ${context.prompt}${contextNote(context)}` +
+          (context.listingContext
+            ? `\n\nMarketplace resources the researcher provided (use them where they help):\n${context.listingContext}`
+            : ''),
+      ),
     ],
     decomposition,
   );
