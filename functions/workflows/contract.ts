@@ -3,6 +3,7 @@ import { defineRoute } from '#platform/http/route.js';
 import { amountSchema } from '#platform/money.js';
 import { pageQuerySchema, pageSchema } from '#platform/pagination.js';
 import { ftns, idOf, keyedRecord, text, timestamp } from '#platform/schemas.js';
+import { MAX_WORKFLOW_LISTINGS } from '#shared/workflows/listings.js';
 import { MAX_PROMPT_CHARS } from '#shared/workflows/safety.js';
 
 const workflowId = idOf('wf');
@@ -173,6 +174,16 @@ export const submitWorkflowRoute = defineRoute({
       description:
         "Who does the work; default the deployment's (PRSM_WORKFLOW_EXECUTOR, `builtin` unless set)",
     }),
+    listings: z
+      .array(idOf('lst'))
+      .max(MAX_WORKFLOW_LISTINGS)
+      .refine((ids) => new Set(ids).size === ids.length, 'each listing at most once')
+      .optional()
+      .meta({
+        description:
+          "Marketplace listings for the teacher's context (knowledge resources, datasets with a sample, agent " +
+          'workflows): ones the caller is entitled to, or pay-per-use ones, bought once by the workflow on its budget',
+      }),
   }),
   errors: {
     402: ['budget_exceeded', 'insufficient_funds'],
@@ -180,6 +191,8 @@ export const submitWorkflowRoute = defineRoute({
     409: ['budget_closed', 'budget_suspended'],
     422: [
       'executor_unavailable',
+      'listing_not_context',
+      'listing_not_entitled',
       'max_cost_exceeded',
       'model_unpriced',
       'prompt_control_characters',

@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '#platform/batch-get.js';
 import type { Micro } from '#platform/money.js';
 import { record } from '#platform/records.js';
@@ -15,21 +15,39 @@ const MAX_FACTOR_PPM = 2_000_000n;
 
 const historyKey = (category: string) => ({ pk: 'COST_HISTORY', sk: `CATEGORY#${category}` });
 
-export async function recordActualCost(
+/**
+ * Several samples in one request (a workflow's phases at its end): summed per category, one
+ * update each, in one transaction (a transaction touches an item once).
+ */
+export async function recordActualCosts(
   table: Table,
-  sample: { category: string; estimated: Micro; actual: Micro },
+  samples: { category: string; estimated: Micro; actual: Micro }[],
 ): Promise<void> {
+  const sums = new Map<string, { estimated: Micro; actual: Micro; samples: bigint }>();
+  for (const sample of samples) {
+    const sum = sums.get(sample.category) ?? { estimated: 0n, actual: 0n, samples: 0n };
+    sums.set(sample.category, {
+      estimated: sum.estimated + sample.estimated,
+      actual: sum.actual + sample.actual,
+      samples: sum.samples + 1n,
+    });
+  }
+  if (sums.size === 0) return;
   await table.doc.send(
-    new UpdateCommand({
-      TableName: table.name,
-      Key: historyKey(sample.category),
-      UpdateExpression: 'ADD estimated :e, actual :a, samples :one SET category = :c',
-      ExpressionAttributeValues: {
-        ':e': sample.estimated,
-        ':a': sample.actual,
-        ':one': 1n,
-        ':c': sample.category,
-      },
+    new TransactWriteCommand({
+      TransactItems: [...sums].map(([category, sum]) => ({
+        Update: {
+          TableName: table.name,
+          Key: historyKey(category),
+          UpdateExpression: 'ADD estimated :e, actual :a, samples :n SET category = :c',
+          ExpressionAttributeValues: {
+            ':e': sum.estimated,
+            ':a': sum.actual,
+            ':n': sum.samples,
+            ':c': category,
+          },
+        },
+      })),
     }),
   );
 }

@@ -22,7 +22,16 @@ export type CaptureCharge = Pick<Charge, 'source' | 'description' | 'reference'>
  */
 export async function captureHeldFunds(
   deps: BudgetDeps,
-  input: { holdId: string; ownerId: string; amount?: Micro },
+  input: {
+    holdId: string;
+    ownerId: string;
+    amount?: Micro;
+    /**
+     * The hold as the caller recorded it when it was made (amount, payee, budget, category), to
+     * save the read: the transaction's conditions (active, unexpired) still decide.
+     */
+    known?: Hold;
+  },
   options: {
     idempotency?: Idempotency<Hold>;
     charge?: CaptureCharge;
@@ -30,7 +39,7 @@ export async function captureHeldFunds(
     extend?: (tx: Transaction, hold: Hold, now: Date) => void;
   } = {},
 ): Promise<Hold> {
-  const hold = await activeHold(deps, input.holdId, input.ownerId);
+  const hold = input.known ?? (await activeHold(deps, input.holdId, input.ownerId));
   const amount = captureAmount(hold, input.amount);
   const { budgetId, category } = hold;
   if (!budgetId || !category) {

@@ -2,9 +2,11 @@ import type { Micro } from '#platform/money.js';
 import type { TransactItem } from '#platform/transaction.js';
 import { type Charge, chargeRecordPut, commitWithBudget } from '#shared/budgets/charges.js';
 import { type CaptureCharge, captureHeldFunds } from '#shared/budgets/hold-capture.js';
+import type { Hold } from '#shared/ledger/holds.js';
 import { Posting } from '#shared/ledger/posting.js';
 import type { PhaseDefinition } from '#shared/prices/phases.js';
 import { WorkflowChangedError } from './errors.js';
+import { HOLD_TTL_SECONDS } from './submit.js';
 import type { Workflow } from './workflow.js';
 import type { WorkflowDeps } from './workflow-deps.js';
 
@@ -24,7 +26,7 @@ export async function capturePhase(
   const state = workflow.phases[phase.number - 1]!;
   await captureHeldFunds(
     deps,
-    { holdId: state.holdId, ownerId: workflow.ownerId, amount },
+    { holdId: state.holdId, ownerId: workflow.ownerId, amount, known: phaseHold(workflow, phase) },
     {
       charge: phaseChargeOf(workflow, phase),
       extend: (tx, _hold, now) => tx.add(workflowLeg(now), (item) => new WorkflowChangedError(item)),
@@ -68,6 +70,25 @@ export async function chargeExcess(
     },
   );
 }
+
+/**
+ * A phase's hold as submission made it (the workflow keeps its id and amount): read-free capture.
+ * Only what the capture uses is exact; its `active` status is what the transaction's condition checks.
+ */
+const phaseHold = (workflow: Workflow, phase: PhaseDefinition): Hold => {
+  const state = workflow.phases[phase.number - 1]!;
+  return {
+    id: state.holdId,
+    ownerId: workflow.ownerId,
+    payee: 'revenue',
+    amount: state.estimate,
+    status: 'active',
+    expiresAt: new Date(Date.parse(workflow.createdAt) + HOLD_TTL_SECONDS * 1000).toISOString(),
+    createdAt: workflow.createdAt,
+    budgetId: workflow.budgetId,
+    category: phase.category,
+  };
+};
 
 const phaseChargeOf = (workflow: Workflow, phase: PhaseDefinition): CaptureCharge => ({
   description: `Workflow phase ${phase.number}: ${phase.name}`,

@@ -1,5 +1,7 @@
+import { chargeFailedPhase } from './failed-phase.js';
 import type { PhaseMessage } from './messages.js';
 import { stopWorkflow } from './settle.js';
+import { billOf } from './spent.js';
 import { isActive, phaseById } from './workflow.js';
 import type { WorkflowDeps } from './workflow-deps.js';
 import { findWorkflow } from './workflows.js';
@@ -26,6 +28,8 @@ export async function handleDeadLetter(
   const phase = phaseById(message.phase);
   const state = workflow.phases[phase.number - 1]!;
   if (state.status !== 'queued' && state.status !== 'running') return 'stale';
+  // What the failed attempts' model calls used is charged from the phase's hold before the stop.
+  await chargeFailedPhase(deps, workflow, phase, billOf(state.spent, state.estimate));
   const stopped = await stopWorkflow(deps, workflow.id, {
     status: 'failed',
     failure: {

@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type AppError, PaymentRequiredError } from '#platform/errors.js';
+import { AppError, PaymentRequiredError } from '#platform/errors.js';
+import { newId } from '#platform/ids.js';
 import { logger } from '#platform/logger.js';
 import type { Micro } from '#platform/money.js';
 import { unmarshallItem } from '#platform/table.js';
 import type { TransactItem } from '#platform/transaction.js';
-import { recordActualCost } from '#shared/budgets/cost-history.js';
+import { recordActualCosts } from '#shared/budgets/cost-history.js';
 import { BudgetClosedError, BudgetNotFoundError, BudgetSuspendedError } from '#shared/budgets/errors.js';
 import { HoldNotActiveError } from '#shared/ledger/errors.js';
 import type { ModelPriceList } from '#shared/prices/model-prices.js';
@@ -16,9 +17,13 @@ import { capturePhase, chargeExcess } from './capture.js';
 import { WorkflowChangedError } from './errors.js';
 import { PHASE_INPUTS } from './executors/builtin.js';
 import type { ArtifactDocument, PhaseContext, PhaseOutput, StoredArtifact } from './executors/executor.js';
+import { chargeFailedPhase } from './failed-phase.js';
+import { buyWorkflowListings, listingContext } from './listings.js';
 import { PhaseFailure } from './research/failure.js';
+import { type Metered, spentOf } from './research/meter.js';
 import { getSafetyPolicy, type SafetyPolicy } from './safety.js';
 import { publishWorkflowEvent, stopWorkflow } from './settle.js';
+import { billOf, spentJson } from './spent.js';
 import { type PhaseOutcome, type PhaseReport, stepTimer } from './timings.js';
 import {
   type ArtifactRef,
@@ -88,15 +93,22 @@ export async function runPhase(deps: WorkflowDeps, run: PhaseRun): Promise<Phase
   if (started.status === 'rejected') throw started.reason;
   if (started.value.kind === 'refused') return report(await notStarted(deps, started.value.workflow, phase));
   const workflow = started.value.workflow;
+  let work: PhaseWork | undefined;
 
   try {
     if (loaded.status === 'rejected') throw loaded.reason;
-    const work = await doWork(deps, workflow, phase, run, loaded.value, inputs, timer);
+    work = await doWork(deps, workflow, phase, run, loaded.value, inputs, timer);
     return report(await pay(deps, workflow, phase, work, timer));
   } catch (error) {
-    await recordAttemptError(deps, workflow.id, phase, error);
+    // What this attempt's model calls used is kept with the phase, to be billed with it. Once the
+    // work finished, its bill already counts the earlier attempts: keep only this attempt's usage.
+    const spent = spentOf(error) ?? work?.attemptMetered;
+    await recordAttemptError(deps, workflow.id, phase, error, spent);
     if (error instanceof PhaseFailure) {
-      // No delivery would do better: stop now, paying for the phases that completed only.
+      // No delivery would do better: stop now, paying for the phases that completed and for what
+      // this phase's model calls used.
+      const state = workflow.phases[phase.number - 1]!;
+      await chargeFailedPhase(deps, workflow, phase, billOf(state.spent, state.estimate, spent));
       await stopWorkflow(deps, workflow.id, {
         status: 'failed',
         failure: { code: error.code, message: error.message, phase: phase.id },
@@ -195,8 +207,9 @@ function phaseInputs(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinit
     let found = artifacts.get(phaseId);
     if (!found) {
       // Keys are the workflow's and phase's ids: no need to wait for the workflow item.
-      // The audit phases check what the bucket holds; the others may use a copy in memory.
-      found = readArtifact(deps.artifacts, artifactKey(workflowId, phaseId), !needs.safetyPolicy).then(
+      // Settlement checks what the bucket holds (it recomputes the chain over it); the others may
+      // use the container's copy, which security still checks against the recorded hashes.
+      found = readArtifact(deps.artifacts, artifactKey(workflowId, phaseId), !isLastPhase(phase)).then(
         (raw) => ({
           raw,
           document: JSON.parse(raw.toString('utf8')) as ArtifactDocument,
@@ -229,7 +242,10 @@ type Inputs = ReturnType<typeof phaseInputs>;
 interface PhaseWork {
   components: ComponentCharge[];
   cost: Micro;
+  /** `metered` is the whole bill of a model phase: the earlier attempts' usage and this one's. */
   output: PhaseOutput;
+  /** This attempt's own usage, should the payment fail. */
+  attemptMetered?: Metered;
   executor: string;
   artifact: ArtifactRef;
   startedAtMs: number;
@@ -249,7 +265,9 @@ async function doWork(
   const componentCharges = phase.components.map((name) => ({ name, price: prices.components[name] ?? 0n }));
   const componentCost = componentCharges.reduce((sum, component) => sum + component.price, 0n);
   const phaseExecutor = deps.executors.of(workflow.executor);
+  const listingContext = phase.id === 'teacher' ? await teacherListings(deps, workflow) : '';
   const context: PhaseContext = {
+    ...(listingContext ? { listingContext } : {}),
     workflowId: workflow.id,
     phase,
     prompt: workflow.prompt,
@@ -265,8 +283,12 @@ async function doWork(
     attempt: run.attempt,
     ...(run.signal ? { signal: run.signal } : {}),
   };
-  const output = await phaseExecutor.execute(context);
+  const executed = await phaseExecutor.execute(context);
   const executorMs = timer.step('executor');
+  const state = workflow.phases[phase.number - 1]!;
+  const output: PhaseOutput = executed.metered
+    ? { ...executed, metered: billOf(state.spent, state.estimate, executed.metered) }
+    : executed;
   const executor = output.executor ?? phaseExecutor.name;
   // A model phase is charged its measured usage; the others their components' prices.
   const components = output.metered ? [] : componentCharges;
@@ -286,7 +308,31 @@ async function doWork(
     `${JSON.stringify(document, null, 2)}\n`,
   );
   timer.step('artifact');
-  return { components, cost, output, executor, artifact: stored, startedAtMs, executorMs };
+  return {
+    components,
+    cost,
+    output,
+    ...(executed.metered ? { attemptMetered: executed.metered } : {}),
+    executor,
+    artifact: stored,
+    startedAtMs,
+    executorMs,
+  };
+}
+
+/**
+ * The listings the workflow named, the pay-per-use ones bought first (once per workflow). A
+ * refusal (no room, no funds, a listing withdrawn since submission) stops the workflow.
+ */
+async function teacherListings(deps: WorkflowDeps, workflow: Workflow): Promise<string> {
+  if (workflow.listings.length === 0) return '';
+  try {
+    await buyWorkflowListings(deps, workflow);
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) throw new PhaseFailure(error.code, error.message);
+    throw error;
+  }
+  return listingContext(deps, workflow);
 }
 
 /** Errors that stop the workflow rather than retry the phase: the money is not there. */
@@ -358,16 +404,14 @@ async function afterPayment(
   work: PhaseWork,
   last: boolean,
 ): Promise<void> {
-  const state = workflow.phases[phase.number - 1]!;
-  // Statistics for estimates: best effort and at most once (only the delivery that paid records).
-  // Only the price-list phases: a model phase's hold is its worst case, not an estimate to correct.
-  const history = work.output.metered
-    ? Promise.resolve()
-    : recordActualCost(deps.table, {
-        category: phase.category,
-        estimated: state.estimate,
-        actual: work.cost,
-      }).catch((error: unknown) => logger.warn('cost history not recorded', { error: String(error) }));
+  // Statistics for estimates: best effort and at most once (only the delivery that paid the last
+  // phase records), one request per workflow. Only the price-list phases: a model phase's hold is
+  // its worst case, not an estimate to correct. A workflow that stops early records no samples.
+  const history = last
+    ? recordActualCosts(deps.table, costSamples(workflow, phase, work)).catch((error: unknown) =>
+        logger.warn('cost history not recorded', { error: String(error) }),
+      )
+    : Promise.resolve();
   if (last) {
     const now = deps.clock.now().toISOString();
     await publishWorkflowEvent(deps, {
@@ -384,6 +428,27 @@ async function afterPayment(
     await stopWorkflow(deps, workflow.id, { status: 'cancelled' });
   }
   await history;
+}
+
+/** What each price-list phase was estimated at and cost (a model phase recorded usage instead). */
+function costSamples(workflow: Workflow, last: PhaseDefinition, work: PhaseWork) {
+  const earlier = workflow.phases.slice(0, last.number - 1).filter((p) => p.usage === null);
+  return [
+    ...earlier.map((p) => ({
+      category: PHASES[p.number - 1]!.category,
+      estimated: p.estimate,
+      actual: p.cost ?? 0n,
+    })),
+    ...(work.output.metered
+      ? []
+      : [
+          {
+            category: last.category,
+            estimated: workflow.phases[last.number - 1]!.estimate,
+            actual: work.cost,
+          },
+        ]),
+  ];
 }
 
 /** The phase's completion in the workflow item: a leg of the capture transaction. */
@@ -518,19 +583,34 @@ async function recordAttemptError(
   workflowId: string,
   phase: PhaseDefinition,
   error: unknown,
+  spent: Metered | undefined,
 ): Promise<void> {
+  const message = String((error as Error).message ?? error).slice(0, 500);
+  const values: Record<string, unknown> = { ':error': message, ':running': 'running' };
+  let update = 'SET phases.#p.#error = :error';
+  let condition = 'phases.#p.#status = :running';
+  if (spent) {
+    // Appended once per delivery (its id in a set, checked): a retried request adds nothing.
+    const delivery = newId('run');
+    update +=
+      ', phases.#p.spent = list_append(if_not_exists(phases.#p.spent, :none), :spent) ADD phases.#p.spentBy :delivery';
+    condition += ' AND NOT contains(phases.#p.spentBy, :deliveryId)';
+    Object.assign(values, {
+      ':none': [],
+      ':spent': [spentJson(spent)],
+      ':delivery': new Set([delivery]),
+      ':deliveryId': delivery,
+    });
+  }
   try {
     await deps.table.doc.send(
       new UpdateCommand({
         TableName: deps.table.name,
         Key: workflowKey(workflowId),
-        UpdateExpression: 'SET phases.#p.#error = :error',
-        ConditionExpression: 'phases.#p.#status = :running',
+        UpdateExpression: update,
+        ConditionExpression: condition,
         ExpressionAttributeNames: { '#p': phase.id, '#status': 'status', '#error': 'error' },
-        ExpressionAttributeValues: {
-          ':error': String((error as Error).message ?? error).slice(0, 500),
-          ':running': 'running',
-        },
+        ExpressionAttributeValues: values,
       }),
     );
   } catch (recordError) {

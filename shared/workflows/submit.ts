@@ -11,6 +11,7 @@ import { PHASES } from '#shared/prices/phases.js';
 import { getPrices } from '#shared/prices/price-list.js';
 import { EstimateNotCoveredError, MaxCostExceededError } from './errors.js';
 import { phaseHolds } from './holds.js';
+import { checkWorkflowListings } from './listings.js';
 import { getSafetyPolicy, screenPrompt } from './safety.js';
 import {
   type ExecutorName,
@@ -35,6 +36,8 @@ export interface Submission {
   budgetId: string;
   maxCost?: Micro;
   executor?: ExecutorName;
+  /** Marketplace listings for the teacher's context: ids, each at most once. */
+  listings?: string[];
 }
 
 /**
@@ -48,7 +51,11 @@ export async function submitWorkflow(
   input: Submission,
   idempotency?: Idempotency<Workflow>,
 ): Promise<Workflow> {
-  const [policy, prices] = await Promise.all([getSafetyPolicy(deps.table), getPrices(deps.table)]);
+  const [policy, prices, listings] = await Promise.all([
+    getSafetyPolicy(deps.table),
+    getPrices(deps.table),
+    checkWorkflowListings(deps, input.ownerId, input.listings ?? []),
+  ]);
   const screening = screenPrompt(input.prompt, policy);
   const executor = input.executor ?? deps.executors.default;
   const estimates = phaseHolds(deps.executors.research?.registry.settings ?? null, executor, prices);
@@ -99,6 +106,7 @@ export async function submitWorkflow(
       artifact: null,
       usage: null,
       error: null,
+      spent: [],
     };
   });
   posting.applyTo(tx, deps.table.name);
@@ -124,6 +132,7 @@ export async function submitWorkflow(
     failure: null,
     response: null,
     audit: null,
+    listings,
   };
   tx.add({
     Put: {

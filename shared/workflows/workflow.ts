@@ -1,7 +1,9 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Micro } from '#platform/money.js';
 import { PHASES, type PhaseDefinition } from '#shared/prices/phases.js';
+import type { WorkflowListing } from './listings.js';
 import type { UsageLine } from './research/meter.js';
+import { type SpentAttempt, spentOfItem } from './spent.js';
 
 /**
  * A research workflow: one item holding the request, the state of each of its seven phases,
@@ -55,6 +57,8 @@ export interface PhaseState {
   usage: UsageLine[] | null;
   /** The last error of a failed attempt. */
   error: string | null;
+  /** What failed attempts of a model phase used: billed with the phase (`spent.ts`). */
+  spent: SpentAttempt[];
 }
 
 /** One link of the audit trail: an artifact's hash and safety score, chained to the link before. */
@@ -127,6 +131,8 @@ export interface Workflow {
   failure: Failure | null;
   response: WorkflowResponse | null;
   audit: AuditTrail | null;
+  /** Marketplace listings named as the teacher's context (`listings.ts`). */
+  listings: WorkflowListing[];
 }
 
 export const workflowKey = (id: string) => ({ pk: `WORKFLOW#${id}`, sk: 'WORKFLOW' });
@@ -201,13 +207,13 @@ function phaseResultOf(json: unknown): Partial<PhaseState> {
 
 function phaseOf(definition: PhaseDefinition, item: Record<string, unknown> | undefined): PhaseState {
   const stored = item ?? {};
+  const spent = spentOfItem(stored.spent);
   return {
     id: definition.id,
     number: definition.number,
     status: (stored.status ?? 'pending') as PhaseStatus,
     holdId: String(stored.holdId ?? ''),
     estimate: micro(stored.estimate ?? 0n),
-    cost: null,
     extraCharge: microOrNull(stored.extraCharge),
     components: [],
     startedAt: stringOrNull(stored.startedAt),
@@ -218,8 +224,11 @@ function phaseOf(definition: PhaseDefinition, item: Record<string, unknown> | un
     executor: null,
     summary: null,
     artifact: null,
-    usage: null,
     error: stringOrNull(stored.error),
+    spent,
+    // A phase that failed for good after model calls was charged what they used (no result).
+    cost: microOrNull(stored.cost),
+    usage: spent.length > 0 ? spent.flatMap((attempt) => attempt.usage) : null,
     ...phaseResultOf(stored.result),
   };
 }
@@ -283,6 +292,7 @@ export function workflowOf(item: Record<string, unknown>): Workflow {
       },
     },
     phases: PHASES.map((definition) => phaseOf(definition, phases[definition.id])),
+    listings: typeof item.listings === 'string' ? (JSON.parse(item.listings) as WorkflowListing[]) : [],
     failure: failure
       ? { code: String(failure.code), message: String(failure.message), phase: stringOrNull(failure.phase) }
       : null,
@@ -318,6 +328,7 @@ export function workflowItem(workflow: Workflow): Record<string, unknown> {
     createdAt: workflow.createdAt,
     updatedAt: workflow.updatedAt,
     screening: workflow.screening,
+    ...(workflow.listings.length > 0 ? { listings: JSON.stringify(workflow.listings) } : {}),
     phases: Object.fromEntries(
       workflow.phases.map((phase) => [
         phase.id,

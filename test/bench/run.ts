@@ -16,7 +16,10 @@ import { workflowsModel } from './workflows-model.js';
  */
 
 /** Add a benchmark here: a module in test/bench/ exporting a `Benchmark`. */
-const benchmarks: Benchmark[] = [bundles, ledger, budgets, workflows, workflowsModel, marketplace, webhooks];
+const all: Benchmark[] = [bundles, ledger, budgets, workflows, workflowsModel, marketplace, webhooks];
+/** `PRSM_BENCH=workflows,workflows-model npm run bench` runs only the named benchmarks. */
+const only = process.env.PRSM_BENCH?.split(',').map((name) => name.trim());
+const benchmarks = only ? all.filter((benchmark) => only.includes(benchmark.name)) : all;
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const JSON_OUT = join(ROOT, '.build', 'bench.json');

@@ -60,7 +60,7 @@ async function measure(runtime: Runtime): Promise<Section> {
   expectStatus(
     await api('POST', '/v1/grants', {
       key: adminKey,
-      body: { userId: created.body.user.id, amount: String(50 * (WARMUP + RUNS)) },
+      body: { userId: created.body.user.id, amount: String((50 + 150) * (WARMUP + RUNS)) },
       headers: { 'idempotency-key': `bench-${randomBytes(6).toString('hex')}` },
     }),
     201,
@@ -78,32 +78,48 @@ async function measure(runtime: Runtime): Promise<Section> {
     countRequests(sqsClient(), 'benchModelRequests'),
     countRequests(s3Client() as unknown as DynamoDBClient, 'benchModelRequests'),
   ];
-  const measured: { id: string; phases: PhaseReport[]; body: Record<string, unknown> }[] = [];
+  type Run = { id: string; phases: PhaseReport[]; body: Record<string, unknown> };
+  const measured: Run[] = [];
+  const builtin: Run[] = [];
+  /** One workflow on `executor`, counted under `label`; the built-in one under a 150 FTNS budget, as the built-in benchmark. */
+  const runOne = async (
+    i: number,
+    executor: 'openai' | 'builtin',
+    label: string | undefined,
+  ): Promise<Run> => {
+    if (executor === 'openai') fake!.answer(...fullScript(openAiAnswers));
+    const total = executor === 'openai' ? '50' : '150';
+    const budget = await api('POST', '/v1/budgets', { key, body: { name: `run ${i} ${executor}`, total } });
+    expectStatus(budget, 201, 'creating a budget');
+    for (const counter of counters) counter.label = label;
+    const finished = new Promise<string>((resolved) => {
+      done = resolved;
+    });
+    const submitted = await api('POST', '/v1/workflows', {
+      key,
+      body: { prompt: QUERY, budgetId: budget.body.id, executor },
+      headers: { 'idempotency-key': `bench-model-${i}-${executor}-${randomBytes(4).toString('hex')}` },
+    });
+    expectStatus(submitted, 202, 'submitting');
+    reports.set(submitted.body.id, []);
+    await Promise.race([
+      finished,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('a workflow took over 60 s')), 60_000)),
+    ]);
+    for (const counter of counters) counter.label = undefined;
+    const read = await api('GET', `/v1/workflows/${submitted.body.id}`, { key });
+    if (read.body.status !== 'completed') throw new Error(`run ${i} (${executor}) ended ${read.body.status}`);
+    return { id: submitted.body.id, phases: reports.get(submitted.body.id)!, body: read.body };
+  };
   try {
+    // Interleaved: the model and the built-in workflows run on the same runtime under the same load.
     for (let i = 0; i < WARMUP + RUNS; i++) {
-      fake!.answer(...fullScript(openAiAnswers));
-      const budget = await api('POST', '/v1/budgets', { key, body: { name: `run ${i}`, total: '50' } });
-      expectStatus(budget, 201, 'creating a budget');
-      for (const counter of counters) counter.label = i >= WARMUP ? 'measured' : 'warmup';
-      const finished = new Promise<string>((resolved) => {
-        done = resolved;
-      });
-      const submitted = await api('POST', '/v1/workflows', {
-        key,
-        body: { prompt: QUERY, budgetId: budget.body.id, executor: 'openai' },
-        headers: { 'idempotency-key': `bench-model-${i}-${randomBytes(4).toString('hex')}` },
-      });
-      expectStatus(submitted, 202, 'submitting');
-      reports.set(submitted.body.id, []);
-      await Promise.race([
-        finished,
-        new Promise((_, reject) => setTimeout(() => reject(new Error('a workflow took over 60 s')), 60_000)),
-      ]);
-      for (const counter of counters) counter.label = undefined;
-      const read = await api('GET', `/v1/workflows/${submitted.body.id}`, { key });
-      if (read.body.status !== 'completed') throw new Error(`run ${i} ended ${read.body.status}`);
-      if (i >= WARMUP)
-        measured.push({ id: submitted.body.id, phases: reports.get(submitted.body.id)!, body: read.body });
+      const model = await runOne(i, 'openai', i >= WARMUP ? 'measured' : 'warmup');
+      const demo = await runOne(i, 'builtin', i >= WARMUP ? 'measured-builtin' : 'warmup');
+      if (i >= WARMUP) {
+        measured.push(model);
+        builtin.push(demo);
+      }
     }
   } finally {
     stop();
@@ -115,6 +131,8 @@ async function measure(runtime: Runtime): Promise<Section> {
     const of = measured.map((m) => m.phases.find((r) => r.phase === phase.id && r.outcome === 'completed')!);
     const total = median(of.map((r) => r.totalMs));
     const executor = median(of.map((r) => r.steps.executor ?? 0));
+    const demo = builtin.map((m) => m.phases.find((r) => r.phase === phase.id && r.outcome === 'completed')!);
+    const demoOutside = median(demo.map((r) => r.totalMs - (r.steps.executor ?? 0)));
     const view = (measured[0]!.body.phases as { id: string; cost: string; usage: unknown[] | null }[]).find(
       (p) => p.id === phase.id,
     )!;
@@ -124,19 +142,25 @@ async function measure(runtime: Runtime): Promise<Section> {
       round(total, 1),
       round(executor, 1),
       round(total - executor, 1),
+      round(demoOutside, 1),
       view.cost,
     ];
   });
-  const counts = new Map<string, number>();
-  for (const counter of counters) {
-    for (const [command, count] of counter.counts('measured'))
-      counts.set(command, (counts.get(command) ?? 0) + count);
-  }
-  const totalRequests = [...counts.values()].reduce((a, b) => a + b, 0) / RUNS;
-  const perWorkflow = [...counts]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([command, count]) => `${command} ${round(count / RUNS, 1)}`)
-    .join(', ');
+  const tally = (label: string) => {
+    const counts = new Map<string, number>();
+    for (const counter of counters) {
+      for (const [command, count] of counter.counts(label))
+        counts.set(command, (counts.get(command) ?? 0) + count);
+    }
+    const total = [...counts.values()].reduce((a, b) => a + b, 0) / RUNS;
+    const byCommand = [...counts]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([command, count]) => `${command} ${round(count / RUNS, 1)}`)
+      .join(', ');
+    return { total, byCommand };
+  };
+  const { total: totalRequests, byCommand: perWorkflow } = tally('measured');
+  const demoRequests = tally('measured-builtin');
   return {
     title: 'Research workflow on the model phases: the example query against a fake OpenAI-compatible server',
     columns: [
@@ -145,16 +169,20 @@ async function measure(runtime: Runtime): Promise<Section> {
       'Handler p50 ms',
       'Executor p50 ms',
       'Outside executor p50 ms',
+      'Built-in outside executor p50 ms',
       'Cost FTNS',
     ],
     rows,
     notes: [
-      `${RUNS} runs after ${WARMUP} warm-up, one after another; the fake answers every exchange at once, so the ` +
+      `${RUNS} runs after ${WARMUP} warm-up, one after another, each followed by a built-in workflow; the fake answers every exchange at once, so the ` +
         "executor column is the phases' own work (prompts, parsing, zod, the code scan, the report) plus 18 " +
         'localhost HTTP round trips a workflow; "outside executor" is the platform: the conditional start with its ' +
         'reads (price list with the model prices, earlier artifacts), the S3 artifact, the capture transaction, the next send.',
       `AWS requests per workflow, by command: ${perWorkflow} (${round(totalRequests, 1)} in all; the model calls ` +
         'are not AWS requests here, on Bedrock they would add 18 Converse calls).',
+      `The built-in workflows interleaved with these (one after each model workflow, same runtime, same load): ` +
+        `${round(demoRequests.total, 1)} AWS requests per workflow: ${demoRequests.byCommand}. Their "outside executor" is ` +
+        'the column next to the model one: what the platform adds per phase with no model call.',
       `Total per workflow: ${String(measured[0]!.body.totalCost)} FTNS (model phases at the test prices, security and settlement at their component prices).`,
     ],
   };

@@ -223,10 +223,10 @@ async function measure(runtime: Runtime, endpoint: string, ownedAws: boolean): P
         "the handlers' AWS requests are.",
       'Steps inside a handler (p50 ms): start + inputs = the conditional UpdateItem that marks the phase running and ' +
         'returns the workflow, with the reads the phase needs at the same time (the price list; the security and last ' +
-        "phases also the safety policy; the earlier artifacts the executor reads, from S3 or the container's memory); artifact = the S3 PutObject (If-None-Match: *); capture = GetItem of the hold + the 8-item " +
-        'TransactWriteItems (hold, account, revenue shard, 2 entries, workflow, budget, charge record), twice when the ' +
+        "phases also the safety policy; the earlier artifacts the executor reads, from the container's memory, settlement from S3); artifact = the S3 PutObject (If-None-Match: *); capture = the 8-item " +
+        'TransactWriteItems (hold, account, revenue shard, 2 entries, workflow, budget, charge record; the hold is not read), twice when the ' +
         'charge crosses an alert level (cancelled fast plan, then the planned one) plus the alert put; next = the ' +
-        "next phase's SendMessage with the cost-history UpdateItem alongside (the last phase: the completion event).",
+        "next phase's SendMessage (the last phase: the completion event, and the cost history of the whole workflow in one TransactWriteItems).",
       `AWS requests per workflow, handlers and API (authorizer included), by command: ${perWorkflow} ` +
         `(${round(totalRequests, 1)} in all; the handlers' time outside executors is ` +
         `${round((handlerSum - executorSum) / totalRequests, 1)} ms per request).`,

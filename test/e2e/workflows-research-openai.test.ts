@@ -92,7 +92,10 @@ describe('Research on an OpenAI-compatible endpoint', () => {
     ]) {
       expect(text).toContain(expected);
     }
-    expect(text).toContain('Supported by: teacher, student.');
+    // The model named a source that is no artifact of the workflow: dropped, and said so.
+    expect(text).toContain(
+      'Supported by: teacher, student.\nNot artifacts of this workflow (dropped): wikipedia.',
+    );
     expect(text).toContain('process "subprocess" line 2');
 
     const artifact = (await (await fetch(workflow.phases[0].artifact.url)).json()) as Json;
@@ -104,19 +107,6 @@ describe('Research on an OpenAI-compatible endpoint', () => {
     const student = (await (await fetch(workflow.phases[3].artifact.url)).json()) as Json;
     expect(student.data.result.answers[0].scores).toEqual({ unaided: 0.25, optimised: 0.75 });
     expect(student.data.result.learningGain).toBe(0.47);
-  });
-
-  it('stops a workflow whose answer stays malformed after the repair, charging nothing', async () => {
-    fake.answer(
-      completion('not json at all', { prompt: 50, completion: 5 }),
-      completion('still not json', { prompt: 60, completion: 5 }),
-    );
-    const who = await researcher(t, { grant: '500', total: '150' });
-    const workflow = await runExample(t, who, 'openai');
-    expect(workflow.status).toBe('failed');
-    expect(workflow.failure).toMatchObject({ code: 'model_invalid_output', phase: 'teacher' });
-    expect(workflow.totalCost).toBe('0.00');
-    expect(await account(t, who.key)).toMatchObject({ balance: '500.00', held: '0.00' });
   });
 
   it('refuses an executor this deployment does not offer, and defaults to the built-in demonstration', async () => {

@@ -94,7 +94,13 @@ export function fullScript(provider: Provider): ScriptedAnswer[] {
       {
         title: 'FAKE-REPORT-TITLE',
         summary: 'FAKE-REPORT-SUMMARY',
-        sections: [{ heading: 'Coupling', body: 'FAKE-SECTION-BODY', supportedBy: ['teacher', 'student'] }],
+        sections: [
+          {
+            heading: 'Coupling',
+            body: 'FAKE-SECTION-BODY',
+            supportedBy: ['teacher', 'Student', 'wikipedia'],
+          },
+        ],
         limitations: ['FAKE-LIMITATION'],
       },
       u(900, 600),

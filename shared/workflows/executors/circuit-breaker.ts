@@ -157,24 +157,53 @@ export interface CircuitBreaker {
   call<T>(work: () => Promise<T>): Promise<T>;
 }
 
+/** How long a container trusts the state it last read or wrote before reading it again. */
+export const STATE_CACHE_MS = 2_000;
+
+const healthy = (state: BreakerState) =>
+  state.mode === 'closed' && state.consecutiveFailures === 0 && !state.recent.includes('F');
+
+/**
+ * Each container keeps the state it last read or wrote for `cacheMs` (read on the clock), so a
+ * healthy provider costs one read per breaker every few seconds, not a read and a write per call.
+ * A success on a healthy state is not written: it changes nothing a rule reads (the window only
+ * counts failures once it is full of outcomes, and no failure is in it). Failures, and successes
+ * while failures are remembered or the breaker is half-open, are written as before.
+ */
 export function circuitBreaker(options: {
   name: string;
   store: BreakerStore;
   clock: Clock;
   rules?: BreakerRules;
+  cacheMs?: number;
   /** Recording an outcome is advisory: a failed write is reported here, not thrown. */
   onStoreError?(error: unknown): void;
 }): CircuitBreaker {
   const { name, store, clock } = options;
   const rules = options.rules ?? DEFAULT_RULES;
+  const cacheMs = options.cacheMs ?? STATE_CACHE_MS;
+  let cached: { state: BreakerState; atMs: number } | undefined;
+  const remember = (state: BreakerState) => {
+    cached = { state, atMs: clock.now().getTime() };
+    return state;
+  };
+  const current = async (): Promise<BreakerState> => {
+    if (cached && clock.now().getTime() - cached.atMs < cacheMs) return cached.state;
+    return remember(await store.load(name));
+  };
 
   const record = async (outcome: 'success' | 'failure') => {
+    if (outcome === 'success' && cached && healthy(cached.state)) return;
     try {
       // Concurrent callers: re-read and re-apply on a lost race, a few times.
       for (let attempt = 0; attempt < 5; attempt++) {
-        const current = await store.load(name);
-        const next = recordOutcome(current, outcome, clock.now(), rules);
-        if (next === current || (await store.save(name, next, current.version))) return;
+        const stored = remember(await store.load(name));
+        const next = recordOutcome(stored, outcome, clock.now(), rules);
+        if (next === stored) return;
+        if (await store.save(name, next, stored.version)) {
+          remember(next);
+          return;
+        }
       }
     } catch (error) {
       options.onStoreError?.(error);
@@ -183,7 +212,7 @@ export function circuitBreaker(options: {
 
   return {
     async call<T>(work: () => Promise<T>): Promise<T> {
-      const state = await store.load(name);
+      const state = await current();
       const now = clock.now();
       if (modeAt(state, now, rules) === 'open') {
         throw new CircuitOpenError(name, retryAfterSeconds(state, now, rules));

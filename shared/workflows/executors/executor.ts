@@ -26,6 +26,8 @@ export interface PhaseContext {
   phase: PhaseDefinition;
   prompt: string;
   preferences: Preferences;
+  /** The teacher's only: the marketplace listings the workflow named, described. */
+  listingContext?: string;
   /** The earlier phases as recorded (status, summary, hash, cost). */
   earlier: PhaseState[];
   /** An earlier phase's artifact, read from S3 on first use. */

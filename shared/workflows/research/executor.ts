@@ -6,7 +6,7 @@ import type { ModelRegistry } from '../models/registry.js';
 import type { ProviderId } from '../models/types.js';
 import { type OutputFinding, screenOutput } from './checks.js';
 import { PhaseFailure } from './failure.js';
-import { type Exchange, PhaseMeter, type UsageLine } from './meter.js';
+import { type Exchange, PhaseMeter, type UsageLine, withSpent } from './meter.js';
 import { MODEL_PHASES } from './phases.js';
 import { type ReportInput, renderReport } from './report.js';
 
@@ -32,7 +32,14 @@ async function modelPhase(registry: ModelRegistry, provider: ProviderId, context
     (model) => registry.forModel(model),
     context.signal,
   );
-  const { summary, result } = await MODEL_PHASES[context.phase.id]!(context, meter);
+  let done: Awaited<ReturnType<(typeof MODEL_PHASES)[string]>>;
+  try {
+    done = await MODEL_PHASES[context.phase.id]!(context, meter);
+  } catch (error) {
+    // The tokens of the calls made so far are billed even though the phase failed.
+    throw withSpent(error, meter.metered());
+  }
+  const { summary, result } = done;
   const metered = meter.metered();
   return {
     executor: provider,

@@ -119,6 +119,8 @@ export interface Metered {
   usage: UsageLine[];
   /** ceil(sum of tokens x prices / 1e6), never above the hold. */
   cost: Micro;
+  /** The exact sum of tokens x prices, in millionths of a micro-FTNS: what attempts add up. */
+  charge: bigint;
 }
 
 /** What a phase sent and got back, for its artifact. */
@@ -146,6 +148,8 @@ export class PhaseMeter {
   readonly usage: UsageLine[] = [];
   readonly exchanges: Exchange[] = [];
   private charge = 0n;
+  /** The worst cases of the calls under way: concurrent calls must fit in the hold together. */
+  private pending = 0n;
 
   constructor(
     private readonly phaseId: string,
@@ -164,9 +168,12 @@ export class PhaseMeter {
 
   /** Whether one more call of `step` fits in what is left of the hold. */
   fits(step: string): boolean {
+    return ceilMicro(this.charge + this.pending + this.worst(step)) <= this.hold;
+  }
+
+  private worst(step: string): bigint {
     const slot = this.slot(step);
-    const price = priceOf(this.prices, modelOfSlot(this.settings, this.phaseId, slot.role));
-    return ceilMicro(this.charge + worstCharge(slot, price)) <= this.hold;
+    return worstCharge(slot, priceOf(this.prices, modelOfSlot(this.settings, this.phaseId, slot.role)));
   }
 
   async structured<T>(step: string, messages: ChatMessage[], output: OutputSchema<T>): Promise<T> {
@@ -199,6 +206,8 @@ export class PhaseMeter {
     const sent = clipMessages(messages, slot.inputTokens * INPUT_CHARS_PER_TOKEN);
     const exchange: Exchange = { step, model, messages: sent, content: null };
     this.exchanges.push(exchange);
+    const worst = this.worst(step);
+    this.pending += worst;
     try {
       const result = await send(this.clientOf(model), {
         messages: sent,
@@ -218,6 +227,8 @@ export class PhaseMeter {
       if (PERMANENT.has(error.kind))
         throw new PhaseFailure(`model_${error.kind}`, `${step}: ${error.message}`);
       throw error;
+    } finally {
+      this.pending -= worst;
     }
   }
 
@@ -240,9 +251,21 @@ export class PhaseMeter {
     // The caps keep every call inside the hold; a provider that counted more tokens than the caps
     // allow is still never charged beyond what the researcher agreed to hold.
     // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min does not take
-    return { usage: this.usage, cost: cost < this.hold ? cost : this.hold };
+    return { usage: this.usage, cost: cost < this.hold ? cost : this.hold, charge: this.charge };
   }
 }
+
+/** What a failed attempt had used when it failed: billed like any usage (see `spent.ts`). */
+const spentByFailure = new WeakMap<object, Metered>();
+
+export function withSpent(error: unknown, metered: Metered): unknown {
+  if (typeof error === 'object' && error !== null && metered.usage.length > 0)
+    spentByFailure.set(error, metered);
+  return error;
+}
+
+export const spentOf = (error: unknown): Metered | undefined =>
+  typeof error === 'object' && error !== null ? spentByFailure.get(error) : undefined;
 
 /** The cost of usage lines under a price list: what the API's figures add up to. */
 export const usageCost = (usage: UsageLine[], prices: ModelPriceList): Micro =>

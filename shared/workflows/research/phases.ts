@@ -1,5 +1,6 @@
 import { clip, type PhaseContext } from '../executors/executor.js';
 import type { ChatMessage } from '../models/types.js';
+import { MODEL_CONCURRENCY, mapBounded } from './bounded.js';
 import { scanCode } from './checks.js';
 import { MAX_SUB_QUESTIONS, type PhaseMeter } from './meter.js';
 import {
@@ -15,6 +16,7 @@ import {
   synthesis,
   unaidedAnswers,
 } from './schemas.js';
+import { CITABLE_ARTIFACTS, checkSupport } from './support.js';
 
 /**
  * The model phases. Each returns its result; the executor adds the exchanges and the usage to
@@ -50,7 +52,12 @@ const teacher: ModelPhase = async (context, meter) => {
           `3 to ${MAX_SUB_QUESTIONS} sub-questions. For each sub-question give a rubric (what a good answer must ` +
           'contain) and a concise reference answer. Say whether the query calls for computation or simulation.',
       ),
-      user(`Research query: ${context.prompt}${contextNote(context)}`),
+      user(
+        `Research query: ${context.prompt}${contextNote(context)}` +
+          (context.listingContext
+            ? `\n\nMarketplace resources the researcher provided (use them where they help):\n${context.listingContext}`
+            : ''),
+      ),
     ],
     decomposition,
   );
@@ -114,14 +121,13 @@ const prompter: ModelPhase = async (context, meter) => {
   const candidates = questions.map((q, i) =>
     at(written.prompts, i, { primary: q.question, alternative: q.question }),
   );
-  const trials: { question: number; variant: 'primary' | 'alternative'; prompt: string; answer: string }[] =
-    [];
-  for (const [i, pair] of candidates.entries()) {
-    for (const variant of ['primary', 'alternative'] as const) {
-      const answer = await meter.chat('try_prompt', [user(pair[variant])]);
-      trials.push({ question: i, variant, prompt: pair[variant], answer });
-    }
-  }
+  const tries = candidates.flatMap((pair, question) =>
+    (['primary', 'alternative'] as const).map((variant) => ({ question, variant, prompt: pair[variant] })),
+  );
+  const trials = await mapBounded(tries, MODEL_CONCURRENCY, async (trial) => ({
+    ...trial,
+    answer: await meter.chat('try_prompt', [user(trial.prompt)]),
+  }));
   const scores = await gradeAnswers(meter, questions, trials);
   const chosen = questions.map((q, i) => {
     const primary = scores[2 * i]!;
@@ -186,10 +192,9 @@ const student: ModelPhase = async (context, meter) => {
     unaidedAnswers,
   );
   const unaided = questions.map((_, i) => at(first.answers, i, '(no answer)'));
-  const answers: string[] = [];
-  for (const [i, q] of questions.entries()) {
-    answers.push(await meter.chat('answer', [user(at(prompted.prompts, i, { prompt: q.question }).prompt)]));
-  }
+  const answers = await mapBounded(questions, MODEL_CONCURRENCY, (q, i) =>
+    meter.chat('answer', [user(at(prompted.prompts, i, { prompt: q.question }).prompt)]),
+  );
   const scores = await gradeAnswers(meter, questions, [
     ...unaided.map((answer, question) => ({ question, answer })),
     ...answers.map((answer, question) => ({ question, answer })),
@@ -267,12 +272,15 @@ const multiAgent: ModelPhase = async (context, meter) => {
     ],
     synthesis,
   );
+  const sections = checkSupport(report.sections, CITABLE_ARTIFACTS);
+  const unknown = sections.reduce((sum, section) => sum + section.unknownSupport.length, 0);
   return {
     summary: clip(
       `Critic: ${found.gaps.length} gaps, ${found.contradictions.length} contradictions; ${final.length} answers revised; ` +
-        `report "${report.title}" in ${report.sections.length} sections.`,
+        `report "${report.title}" in ${report.sections.length} sections` +
+        `${unknown ? ` (${unknown} unknown artifact name(s) dropped)` : ''}.`,
     ),
-    result: { critique: found, answers: final, report },
+    result: { critique: found, answers: final, report: { ...report, sections } },
   };
 };
 

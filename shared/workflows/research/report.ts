@@ -1,6 +1,7 @@
 import { formatFtns, type Micro } from '#platform/money.js';
 import type { UsageLine } from './meter.js';
 import type { GeneratedCode, Synthesis } from './schemas.js';
+import type { CheckedSection } from './support.js';
 
 /** The workflow's response on a model provider: the synthesiser's report with its evidence. */
 export interface ReportInput {
@@ -24,7 +25,9 @@ interface FinalAnswer {
 }
 
 export function renderReport(input: ReportInput): string {
-  const report = input.multiAgent.report as Synthesis;
+  const report = input.multiAgent.report as Omit<Synthesis, 'sections'> & {
+    sections: (Synthesis['sections'][number] & Partial<CheckedSection>)[];
+  };
   const answers = (input.multiAgent.answers ?? []) as FinalAnswer[];
   const code = input.codegen as Partial<GeneratedCode> & {
     needed: boolean;
@@ -43,7 +46,10 @@ export function renderReport(input: ReportInput): string {
       '',
       s.body,
       '',
-      `Supported by: ${s.supportedBy.length ? s.supportedBy.join(', ') : 'no artifact named'}.`,
+      `Supported by: ${s.supportedBy.length ? s.supportedBy.join(', ') : 'no artifact of this workflow'}.`,
+      ...(s.unknownSupport?.length
+        ? [`Not artifacts of this workflow (dropped): ${s.unknownSupport.join(', ')}.`]
+        : []),
       '',
     ]),
     '## Graded answers',

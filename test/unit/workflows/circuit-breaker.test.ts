@@ -118,7 +118,49 @@ describe('Circuit breaker: calls', () => {
       clock: { now: () => at(0) },
       onStoreError: (e) => errors.push(e),
     });
+    const refusal = new Error('provider down');
+    await expect(breaker.call(async () => Promise.reject(refusal))).rejects.toBe(refusal);
     expect(await breaker.call(async () => 42)).toBe(42);
+    // The failure's write failed; the success after it finds a healthy state and writes nothing.
     expect(errors).toHaveLength(1);
+  });
+
+  it('reads the state once per cache period and writes a success only when failures are remembered', async () => {
+    const store = memoryStore();
+    let loads = 0;
+    let saves = 0;
+    const counted: BreakerStore = {
+      load: async (name) => {
+        loads++;
+        return store.load(name);
+      },
+      save: async (name, next, expected) => {
+        saves++;
+        return store.save(name, next, expected);
+      },
+    };
+    let now = at(0);
+    const breaker = circuitBreaker({
+      name: 'model',
+      store: counted,
+      clock: { now: () => now },
+      cacheMs: 2_000,
+    });
+    for (let i = 0; i < 10; i++) expect(await breaker.call(async () => i)).toBe(i);
+    expect({ loads, saves }).toEqual({ loads: 1, saves: 0 });
+    await expect(breaker.call(async () => Promise.reject(new Error('429')))).rejects.toThrow('429');
+    expect(store.state).toMatchObject({ consecutiveFailures: 1, recent: 'F' });
+    await breaker.call(async () => 'ok');
+    expect(store.state).toMatchObject({ consecutiveFailures: 0, recent: 'FS' });
+    expect(saves).toBe(2);
+    // Another container opens the breaker: seen once this container's copy is older than the period.
+    store.state = {
+      ...store.state,
+      mode: 'open',
+      openedAt: now.toISOString(),
+      version: store.state.version + 1,
+    };
+    now = new Date(now.getTime() + 2_000);
+    await expect(breaker.call(async () => 'not called')).rejects.toBeInstanceOf(CircuitOpenError);
   });
 });

@@ -66,6 +66,7 @@ async function pipeline(executor: PhaseExecutor, tamper?: (store: Map<string, Bu
       artifact: { key: `workflows/wf_test/${phase.id}.json`, sha256: sha256Hex(raw), bytes: raw.length },
       usage: null,
       error: null,
+      spent: [],
     });
   }
   const data = (id: string) => (JSON.parse(store.get(id)!.toString('utf8')) as ArtifactDocument).data;

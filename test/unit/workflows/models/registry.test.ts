@@ -46,7 +46,7 @@ describe('the models of a container, by role and phase', () => {
     expect(models.forPhase('teacher')).toBe(models.forRole('teacher'));
     expect(models.forPhase('security')).toBeNull();
     expect(models.forPhase('settlement')).toBeNull();
-    expect([...store.states.keys()].sort()).toEqual(['model:openai:qwen2.5:32b', 'model:openai:qwen2.5:3b']);
+    expect([...store.loaded].sort()).toEqual(['model:openai:qwen2.5:32b', 'model:openai:qwen2.5:3b']);
     expect(calls.map((c) => c.model)).toEqual(fake.requests().map((r) => r.model));
   });
 });

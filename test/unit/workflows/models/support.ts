@@ -46,11 +46,17 @@ export function seams() {
   };
 }
 
-export function memoryBreakerStore(): BreakerStore & { states: Map<string, BreakerState> } {
+export function memoryBreakerStore(): BreakerStore & {
+  states: Map<string, BreakerState>;
+  loaded: Set<string>;
+} {
   const states = new Map<string, BreakerState>();
+  const loaded = new Set<string>();
   return {
     states,
+    loaded,
     async load(name) {
+      loaded.add(name);
       return states.get(name) ?? INITIAL_STATE;
     },
     async save(name, state, expectedVersion) {
