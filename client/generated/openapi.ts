@@ -1097,7 +1097,7 @@ export interface paths {
          *
          *     Requires an `Idempotency-Key` header: the same key with the same request gets the first answer again (`Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`.
          *
-         *     Refuses with 402 `budget_exceeded`, `insufficient_funds`; 404 `not_found`; 409 `budget_closed`, `budget_suspended`; 422 `executor_unavailable`, `max_cost_exceeded`, `model_unpriced`, `prompt_control_characters`, `prompt_empty`, `prompt_too_long`, `prompt_unsafe`.
+         *     Refuses with 402 `budget_exceeded`, `insufficient_funds`; 404 `not_found`; 409 `budget_closed`, `budget_suspended`; 422 `executor_unavailable`, `listing_not_context`, `listing_not_entitled`, `max_cost_exceeded`, `model_unpriced`, `prompt_control_characters`, `prompt_empty`, `prompt_too_long`, `prompt_unsafe`.
          */
         post: operations["submitWorkflow"];
         delete?: never;
@@ -10608,6 +10608,8 @@ export interface operations {
                      * @enum {string}
                      */
                     executor?: "builtin" | "openai" | "bedrock";
+                    /** @description Marketplace listings for the teacher's context (knowledge resources, datasets with a sample, agent workflows): ones the caller is entitled to, or pay-per-use ones, bought once by the workflow on its budget */
+                    listings?: string[];
                 };
             };
         };
@@ -10740,7 +10742,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`, `idempotency_key_reused`, `executor_unavailable`, `max_cost_exceeded`, `model_unpriced`, `prompt_control_characters`, `prompt_empty`, `prompt_too_long`, `prompt_unsafe`. */
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`, `idempotency_key_reused`, `executor_unavailable`, `listing_not_context`, `listing_not_entitled`, `max_cost_exceeded`, `model_unpriced`, `prompt_control_characters`, `prompt_empty`, `prompt_too_long`, `prompt_unsafe`. */
             422: {
                 headers: {
                     /** @description The request id, also in problem+json bodies and in the logs */
@@ -10752,7 +10754,7 @@ export interface operations {
                         /** @constant */
                         status?: 422;
                         /** @enum {unknown} */
-                        code?: "validation_failed" | "idempotency_key_reused" | "executor_unavailable" | "max_cost_exceeded" | "model_unpriced" | "prompt_control_characters" | "prompt_empty" | "prompt_too_long" | "prompt_unsafe";
+                        code?: "validation_failed" | "idempotency_key_reused" | "executor_unavailable" | "listing_not_context" | "listing_not_entitled" | "max_cost_exceeded" | "model_unpriced" | "prompt_control_characters" | "prompt_empty" | "prompt_too_long" | "prompt_unsafe";
                     };
                 };
             };
