@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { clientSettings } from '#platform/aws-clients.js';
 import type { Clock } from '#platform/clock.js';
 import {
   authorizer,
@@ -67,9 +68,9 @@ function applyFunctionEnv(resources: LocalResources, scheduleIntervalSeconds: nu
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? ((message, error) => console.error(message, error ?? ''));
   const clients = {
-    dynamo: new DynamoDBClient({}),
-    sqs: new SQSClient({}),
-    s3: new S3Client({ forcePathStyle: true }),
+    dynamo: new DynamoDBClient(clientSettings()),
+    sqs: new SQSClient(clientSettings()),
+    s3: new S3Client({ ...clientSettings(), forcePathStyle: true }),
   };
   const resources = await createResources(clients, options.prefix);
   const scheduleSeconds = options.scheduleIntervalSeconds;
