@@ -16,6 +16,7 @@ import type { Construct } from 'constructs';
 import { HEALTH_METRICS } from '#shared/health/metric-names.js';
 import { invokeGrants } from '#shared/workflows/models/arns.js';
 import { type ModelSettings, modelsInUse, readModelSettings } from '#shared/workflows/models/config.js';
+import { PrsmAlarms } from './constructs/alarms.js';
 import { ArtifactBucket } from './constructs/artifact-bucket.js';
 import { PrsmHttpApi } from './constructs/http-api.js';
 import { PrsmFunction } from './constructs/prsm-function.js';
@@ -93,6 +94,8 @@ export class PrsmStack extends Stack {
   readonly queues = new Map<string, QueueWithDlq>();
   /** The health sweep's score below 60 (not ready), or no sweep at all. */
   readonly healthScoreAlarm: Alarm;
+  /** Every alarm of the stage and the SNS topic they notify (docs/operations.md). */
+  readonly alarms: PrsmAlarms;
   /** What the functions with `access.models` ask. */
   readonly modelSettings: ModelSettings;
   private readonly modelEnvironment: Record<string, string>;
@@ -217,6 +220,24 @@ export class PrsmStack extends Stack {
       catchAllFunctionId: catchAllFunction().id,
       authorizer: { handler: authorizerFunction },
       removalPolicy,
+    });
+    const everyFunction = new Map<string, PrsmFunction>([...handlers, [authorizer.id, authorizerFunction]]);
+    const deadLetterConsumer = functions.find((fn) =>
+      fn.triggers.some(
+        (trigger) => trigger.kind === 'sqs' && trigger.dlq && trigger.queue === 'workflow-phases',
+      ),
+    );
+    const deadLetterFunction = deadLetterConsumer && handlers.get(deadLetterConsumer.id);
+    if (!deadLetterFunction) throw new Error('manifest: no consumer of the workflow-phases DLQ');
+    this.alarms = new PrsmAlarms(this, 'Alarms', {
+      stage,
+      functions: everyFunction,
+      api: api.api,
+      table,
+      queues: this.queues,
+      healthAlarms: [this.healthScoreAlarm],
+      deadLetterLogs: deadLetterFunction.logGroup,
+      healthDimensions: { service: baseEnvironment.POWERTOOLS_SERVICE_NAME, stage },
     });
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the PRSM HTTP API' });
     // Operations scripts (creating the first admin, restores) need the table's name.
