@@ -34,6 +34,7 @@ import {
   modelEnvironment,
   type QueueId,
   queues,
+  VISIBILITY_TO_TIMEOUT_RATIO,
 } from './manifest.js';
 
 const STAGE_PATTERN = /^[a-z0-9-]+$/;
@@ -162,10 +163,10 @@ export class PrsmStack extends Stack {
           const visibility = trigger.dlq
             ? DLQ_VISIBILITY_TIMEOUT_SECONDS
             : queues[trigger.queue].visibilityTimeoutSeconds;
-          // Lambda refuses the mapping otherwise; failing at synth is cheaper than at deploy.
-          if (visibility < spec.timeoutSeconds) {
+          // Lambda refuses a mapping below 1x; AWS advises 6x. Failing at synth is cheaper than at deploy.
+          if (visibility < VISIBILITY_TO_TIMEOUT_RATIO * spec.timeoutSeconds) {
             throw new Error(
-              `manifest: queue ${sourceName} has a ${visibility} s visibility timeout, below ${spec.id}'s ${spec.timeoutSeconds} s timeout`,
+              `manifest: queue ${sourceName} has a ${visibility} s visibility timeout, below ${VISIBILITY_TO_TIMEOUT_RATIO} x ${spec.id}'s ${spec.timeoutSeconds} s timeout`,
             );
           }
           // The event source grants the consumer receive/delete/change-visibility on its queue.
@@ -174,6 +175,7 @@ export class PrsmStack extends Stack {
               batchSize: trigger.batchSize,
               maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
               reportBatchItemFailures: true,
+              ...(trigger.maxConcurrency ? { maxConcurrency: trigger.maxConcurrency } : {}),
             }),
           );
         } else if (trigger.kind === 'schedule') {
@@ -184,6 +186,10 @@ export class PrsmStack extends Stack {
             // A scheduled run that is a whole interval late is superseded by the next one.
             targets: [new LambdaFunction(fn, { maxEventAge: rate, retryAttempts: 2 })],
           });
+          // EventBridge invokes asynchronously, so Lambda's own retries (2 by default) apply too.
+          // None: a failed scheduled run is superseded by the next one, and a retry would only
+          // meet the lease of a sweep under way.
+          fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: rate });
         }
       }
     }

@@ -301,13 +301,13 @@ describe('PrsmStack (stage=test)', () => {
       const slow = {
         ...consumer,
         id: 'slow-dead-letters',
-        timeoutSeconds: DLQ_VISIBILITY_TIMEOUT_SECONDS + 1,
+        timeoutSeconds: DLQ_VISIBILITY_TIMEOUT_SECONDS / 6 + 1,
       };
       // First in the list, so that the stack stops at it before bundling every other function.
       functions.unshift(slow);
       try {
         expect(() => new PrsmStack(new App(), 'Prsm-dlq-check', { stage: 'dlqcheck' })).toThrow(
-          /workflow-phases-dlq has a 30 s visibility timeout, below slow-dead-letters's 31 s timeout/,
+          /workflow-phases-dlq has a 180 s visibility timeout, below 6 x slow-dead-letters's 31 s timeout/,
         );
       } finally {
         functions.splice(functions.indexOf(slow), 1);
@@ -678,5 +678,38 @@ describe('PrsmStack alarms (issue 16)', () => {
     });
     const [, score] = onlyResource('AWS::CloudWatch::Alarm', { MetricName: HEALTH_METRICS.score });
     pointsAtTopic(score);
+  });
+});
+
+describe('PrsmStack queue settings (issue 16)', () => {
+  it("gives every consumed queue, DLQs too, a visibility timeout of at least 6 x its consumer's timeout", () => {
+    for (const fn of functions) {
+      for (const trigger of fn.triggers) {
+        if (trigger.kind !== 'sqs') continue;
+        const name = trigger.dlq ? dlqName(trigger.queue) : trigger.queue;
+        const [, queue] = onlyResource('AWS::SQS::Queue', { QueueName: queueName(name) });
+        expect(queue.Properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * fn.timeoutSeconds);
+      }
+    }
+  });
+
+  it('caps the concurrency of the phase runner, to protect the model providers', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalIdOfFunction('workflows-phases') },
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
+  it('sets the async retries of every scheduled function explicitly: none, events no older than the rate', () => {
+    const scheduled = functions.filter((fn) => fn.triggers.some((trigger) => trigger.kind === 'schedule'));
+    expect(scheduled.length).toBeGreaterThan(0);
+    for (const fn of scheduled) {
+      const rate = fn.triggers.find((trigger) => trigger.kind === 'schedule')!;
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalIdOfFunction(fn.id) },
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: (rate as { rateMinutes: number }).rateMinutes * 60,
+      });
+    }
   });
 });
