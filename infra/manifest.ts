@@ -36,6 +36,8 @@ export type Trigger =
       dlq?: boolean;
       batchSize: number;
       maxBatchingWindowSeconds: number;
+      /** At most this many concurrent invocations from the queue (the event source's cap, 2 at least). */
+      maxConcurrency?: number;
     }
   | { kind: 'schedule'; rateMinutes: number };
 
@@ -77,8 +79,14 @@ export type QueueId = keyof typeof queues;
 
 export const dlqName = (queueId: string): string => `${queueId}-dlq`;
 
-/** A DLQ keeps SQS's default visibility timeout: its consumer's timeout must stay within it. */
-export const DLQ_VISIBILITY_TIMEOUT_SECONDS = 30;
+/**
+ * A DLQ's visibility timeout: six times its consumer's (`workflows-dead-letters`, 30 s), AWS's
+ * advice for Lambda consumers, so a slow batch is never received twice at once.
+ */
+export const DLQ_VISIBILITY_TIMEOUT_SECONDS = 180;
+
+/** AWS's advice for a queue a Lambda consumes: a visibility timeout of at least six times its timeout. */
+export const VISIBILITY_TO_TIMEOUT_RATIO = 6;
 
 export const authorizer = {
   id: 'authorizer',
@@ -215,7 +223,10 @@ export const functions: FunctionSpec[] = [
     memoryMb: 1024,
     timeoutSeconds: PHASE_RUNNER_TIMEOUT_SECONDS,
     // No batching window: a workflow's phases follow each other, every second waited is latency.
-    triggers: [{ kind: 'sqs', queue: 'workflow-phases', batchSize: 5, maxBatchingWindowSeconds: 0 }],
+    // At most 5 batches at once: every phase may ask a model provider, whose rate limits are ours to keep.
+    triggers: [
+      { kind: 'sqs', queue: 'workflow-phases', batchSize: 5, maxBatchingWindowSeconds: 0, maxConcurrency: 5 },
+    ],
     // Sends the next phase to its own queue (and changes the visibility of a failed message).
     access: {
       table: 'readwrite',

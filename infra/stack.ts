@@ -16,6 +16,7 @@ import type { Construct } from 'constructs';
 import { HEALTH_METRICS } from '#shared/health/metric-names.js';
 import { invokeGrants } from '#shared/workflows/models/arns.js';
 import { type ModelSettings, modelsInUse, readModelSettings } from '#shared/workflows/models/config.js';
+import { PrsmAlarms } from './constructs/alarms.js';
 import { ArtifactBucket } from './constructs/artifact-bucket.js';
 import { PrsmHttpApi } from './constructs/http-api.js';
 import { PrsmFunction } from './constructs/prsm-function.js';
@@ -33,6 +34,7 @@ import {
   modelEnvironment,
   type QueueId,
   queues,
+  VISIBILITY_TO_TIMEOUT_RATIO,
 } from './manifest.js';
 
 const STAGE_PATTERN = /^[a-z0-9-]+$/;
@@ -93,6 +95,8 @@ export class PrsmStack extends Stack {
   readonly queues = new Map<string, QueueWithDlq>();
   /** The health sweep's score below 60 (not ready), or no sweep at all. */
   readonly healthScoreAlarm: Alarm;
+  /** Every alarm of the stage and the SNS topic they notify (docs/operations.md). */
+  readonly alarms: PrsmAlarms;
   /** What the functions with `access.models` ask. */
   readonly modelSettings: ModelSettings;
   private readonly modelEnvironment: Record<string, string>;
@@ -161,10 +165,10 @@ export class PrsmStack extends Stack {
           const visibility = trigger.dlq
             ? DLQ_VISIBILITY_TIMEOUT_SECONDS
             : queues[trigger.queue].visibilityTimeoutSeconds;
-          // Lambda refuses the mapping otherwise; failing at synth is cheaper than at deploy.
-          if (visibility < spec.timeoutSeconds) {
+          // Lambda refuses a mapping below 1x; AWS advises 6x. Failing at synth is cheaper than at deploy.
+          if (visibility < VISIBILITY_TO_TIMEOUT_RATIO * spec.timeoutSeconds) {
             throw new Error(
-              `manifest: queue ${sourceName} has a ${visibility} s visibility timeout, below ${spec.id}'s ${spec.timeoutSeconds} s timeout`,
+              `manifest: queue ${sourceName} has a ${visibility} s visibility timeout, below ${VISIBILITY_TO_TIMEOUT_RATIO} x ${spec.id}'s ${spec.timeoutSeconds} s timeout`,
             );
           }
           // The event source grants the consumer receive/delete/change-visibility on its queue.
@@ -173,6 +177,7 @@ export class PrsmStack extends Stack {
               batchSize: trigger.batchSize,
               maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
               reportBatchItemFailures: true,
+              ...(trigger.maxConcurrency ? { maxConcurrency: trigger.maxConcurrency } : {}),
             }),
           );
         } else if (trigger.kind === 'schedule') {
@@ -183,6 +188,10 @@ export class PrsmStack extends Stack {
             // A scheduled run that is a whole interval late is superseded by the next one.
             targets: [new LambdaFunction(fn, { maxEventAge: rate, retryAttempts: 2 })],
           });
+          // EventBridge invokes asynchronously, so Lambda's own retries (2 by default) apply too.
+          // None: a failed scheduled run is superseded by the next one, and a retry would only
+          // meet the lease of a sweep under way.
+          fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: rate });
         }
       }
     }
@@ -219,6 +228,24 @@ export class PrsmStack extends Stack {
       catchAllFunctionId: catchAllFunction().id,
       authorizer: { handler: authorizerFunction },
       removalPolicy,
+    });
+    const everyFunction = new Map<string, PrsmFunction>([...handlers, [authorizer.id, authorizerFunction]]);
+    const deadLetterConsumer = functions.find((fn) =>
+      fn.triggers.some(
+        (trigger) => trigger.kind === 'sqs' && trigger.dlq && trigger.queue === 'workflow-phases',
+      ),
+    );
+    const deadLetterFunction = deadLetterConsumer && handlers.get(deadLetterConsumer.id);
+    if (!deadLetterFunction) throw new Error('manifest: no consumer of the workflow-phases DLQ');
+    this.alarms = new PrsmAlarms(this, 'Alarms', {
+      stage,
+      functions: everyFunction,
+      api: api.api,
+      table,
+      queues: this.queues,
+      healthAlarms: [this.healthScoreAlarm],
+      deadLetterLogs: deadLetterFunction.logGroup,
+      healthDimensions: { service: baseEnvironment.POWERTOOLS_SERVICE_NAME, stage },
     });
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the PRSM HTTP API' });
     // Operations scripts (creating the first admin, restores) need the table's name.

@@ -4,6 +4,7 @@
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createUser } from '../shared/identity/users.js';
+import { clientSettings } from '../shared/platform/aws-clients.js';
 import { documentClient } from '../shared/platform/table.js';
 
 const [tableName, name = 'Administrator'] = process.argv.slice(2);
@@ -11,6 +12,6 @@ if (!tableName) {
   console.error('usage: npm run create-admin -- <table name> [name]');
   process.exit(2);
 }
-const table = { name: tableName, doc: documentClient(new DynamoDBClient({})) };
+const table = { name: tableName, doc: documentClient(new DynamoDBClient(clientSettings())) };
 const { user, apiKey } = await createUser(table, { name, role: 'admin' });
 console.log(`admin ${user.id} created; its API key, shown once:\n${apiKey}`);

@@ -17,6 +17,10 @@ export const checkResultSchema = z
     status: z.enum(['healthy', 'degraded', 'down']).meta({ description: 'A degraded check counts half' }),
     latencyMs: z.number().int(),
     detail: z.string(),
+    moneyInvariantBroken: z
+      .boolean()
+      .optional()
+      .meta({ description: 'A money invariant is broken: the sweep scores 0, band critical' }),
   })
   .meta({ id: 'HealthCheck' });
 
@@ -26,7 +30,9 @@ export const healthReportSchema = z
     checkedAt: timestamp,
     status: z.enum(['ok', 'degraded', 'down']),
     score: z.number().meta({ description: 'Mean of the three groups’ percentages, one decimal' }),
-    band: z.enum(['excellent', 'good', 'fair', 'poor']),
+    band: z
+      .enum(['excellent', 'good', 'fair', 'poor', 'critical'])
+      .meta({ description: 'critical: a money invariant is broken (score 0, not ready)' }),
     ready: z.boolean().meta({ description: 'score >= 60' }),
     components: z.array(checkResultSchema),
     dependencies: z.array(checkResultSchema),
@@ -79,6 +85,7 @@ export const postHealthSweep = defineRoute({
   access: 'admin',
   summary: 'Run a sweep now (it also resolves expired holds), store it and return its report',
   tags: ['health'],
+  errors: { 409: ['sweep_in_progress'] },
   responses: { 201: { description: 'The new report', schema: healthReportSchema } },
 });
 

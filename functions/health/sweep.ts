@@ -10,6 +10,7 @@ import { newId } from '#platform/ids.js';
 import { logger } from '#platform/logger.js';
 import { table } from '#platform/table.js';
 import { defaultRetry } from '#platform/transaction.js';
+import { SweepInProgressError } from '#shared/health/lease.js';
 import { HEALTH_METRICS } from '#shared/health/metric-names.js';
 import { discardMetrics } from '#shared/health/metrics.js';
 import { type SweepDeps, sweepAndRecord } from '#shared/health/sweep.js';
@@ -56,8 +57,15 @@ async function sweepNow() {
 }
 
 const onSchedule = middy(async (_event: ScheduledEvent) => {
-  const report = await sweepNow();
-  return { id: report.id, status: report.status, score: report.score };
+  try {
+    const report = await sweepNow();
+    return { id: report.id, status: report.status, score: report.score };
+  } catch (error) {
+    if (!(error instanceof SweepInProgressError)) throw error;
+    // Another sweep (a POST, or a late run of the schedule) holds the lease: its report stands.
+    logger.info('health sweep skipped: another sweep is under way');
+    return { skipped: true };
+  }
 }).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false })); // events may carry API keys
 
 const onRequest = httpFunction([

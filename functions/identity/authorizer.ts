@@ -1,6 +1,7 @@
 import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
+  Context,
 } from 'aws-lambda';
 import { logger } from '#platform/logger.js';
 import { table } from '#platform/table.js';
@@ -35,4 +36,8 @@ export async function authorize(
   return { isAuthorized: true, context: principal ?? {} };
 }
 
-export const handler = authorize;
+/** Its log lines carry its own function name and request id, like every other handler's. */
+export const handler = (event: APIGatewayRequestAuthorizerEventV2, context: Context) => {
+  logger.addContext(context);
+  return authorize(event);
+};

@@ -2,7 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { dlqName, type QueueSpec } from '../manifest.js';
+import { DLQ_VISIBILITY_TIMEOUT_SECONDS, dlqName, type QueueSpec } from '../manifest.js';
 
 export interface QueueWithDlqProps {
   /** The manifest's queue id, e.g. `notifications`. */
@@ -24,6 +24,7 @@ export class QueueWithDlq extends Construct {
     this.dlq = new Queue(this, 'Dlq', {
       queueName: `prsm-${stage}-${dlqName(queueId)}`,
       retentionPeriod: Duration.days(14),
+      visibilityTimeout: Duration.seconds(DLQ_VISIBILITY_TIMEOUT_SECONDS),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });

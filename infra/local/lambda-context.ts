@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { inInvocationScope } from './invocation-scope.js';
 
 /** What a handler sees of Lambda's context object, for an invocation in this process. */
 export function lambdaContext(functionName: string, memoryMb: number, timeoutSeconds: number): Context {
@@ -40,8 +41,12 @@ export async function invoke(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${fn.id} timed out after ${seconds} s`)), seconds * 1000);
   });
+  const context = lambdaContext(fn.id, fn.memoryMb, seconds);
   try {
-    return await Promise.race([handler(event, lambdaContext(fn.id, fn.memoryMb, seconds)), timeout]);
+    return await Promise.race([
+      inInvocationScope(context.awsRequestId, () => handler(event, context)),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { dlqName, queues } from '../manifest.js';
+import { DLQ_VISIBILITY_TIMEOUT_SECONDS, dlqName, queues } from '../manifest.js';
 import { tableDesign } from '../table.js';
 
 /** The names of one set of resources; a prefix keeps test files and runtimes apart. */
@@ -61,7 +61,13 @@ export async function createQueue(
   spec: { visibilityTimeoutSeconds: number; maxReceiveCount: number },
 ): Promise<{ url: string; dlqUrl: string }> {
   const dlq = await sqs.send(
-    new CreateQueueCommand({ QueueName: dlqName(name), Attributes: { MessageRetentionPeriod: '1209600' } }),
+    new CreateQueueCommand({
+      QueueName: dlqName(name),
+      Attributes: {
+        MessageRetentionPeriod: '1209600',
+        VisibilityTimeout: String(DLQ_VISIBILITY_TIMEOUT_SECONDS),
+      },
+    }),
   );
   const dlqUrl = dlq.QueueUrl!;
   const { Attributes } = await sqs.send(

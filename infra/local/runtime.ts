@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { clientSettings } from '#platform/aws-clients.js';
 import type { Clock } from '#platform/clock.js';
 import {
   authorizer,
@@ -16,6 +17,7 @@ import {
   throttling,
 } from '../manifest.js';
 import { createGateway } from './http-gateway.js';
+import { inInvocationScope, invokeStore } from './invocation-scope.js';
 import { invoke, type LambdaHandler } from './lambda-context.js';
 import { type Poller, startPoller } from './queue-poller.js';
 import type { Throttling } from './rate-limiter.js';
@@ -47,7 +49,13 @@ export interface Runtime {
 const ROOT = join(import.meta.dirname, '..', '..');
 
 async function loadHandler(entry: string): Promise<LambdaHandler> {
-  const module = (await import(pathToFileURL(join(ROOT, entry)).href)) as { handler?: LambdaHandler };
+  // A module's init may touch invocation-scoped state (Powertools' batch processor does): in a scope of its own.
+  const module = (await inInvocationScope(
+    `init ${entry}`,
+    () => import(pathToFileURL(join(ROOT, entry)).href),
+  )) as {
+    handler?: LambdaHandler;
+  };
   if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
   return module.handler;
 }
@@ -66,10 +74,11 @@ function applyFunctionEnv(resources: LocalResources, scheduleIntervalSeconds: nu
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? ((message, error) => console.error(message, error ?? ''));
+  await invokeStore(); // before the first SDK request (see invocation-scope.ts)
   const clients = {
-    dynamo: new DynamoDBClient({}),
-    sqs: new SQSClient({}),
-    s3: new S3Client({ forcePathStyle: true }),
+    dynamo: new DynamoDBClient(clientSettings()),
+    sqs: new SQSClient(clientSettings()),
+    s3: new S3Client({ ...clientSettings(), forcePathStyle: true }),
   };
   const resources = await createResources(clients, options.prefix);
   const scheduleSeconds = options.scheduleIntervalSeconds;

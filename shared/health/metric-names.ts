@@ -10,4 +10,6 @@ export const HEALTH_METRICS = {
   checkDegraded: 'CheckDegraded',
   checkDown: 'CheckDown',
   checkLatency: 'CheckLatency',
+  /** Per sweep, 0 or 1: a money invariant is broken (alarmed at once). */
+  moneyInvariantBroken: 'MoneyInvariantBroken',
 } as const;

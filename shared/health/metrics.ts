@@ -31,5 +31,10 @@ export function publishHealthMetrics(metrics: MetricsSink, report: HealthReport)
     metrics.publishStoredMetrics();
   }
   metrics.addMetric(HEALTH_METRICS.score, MetricUnit.Percent, report.score);
+  metrics.addMetric(
+    HEALTH_METRICS.moneyInvariantBroken,
+    MetricUnit.Count,
+    report.band === 'critical' ? 1 : 0,
+  );
   metrics.publishStoredMetrics();
 }

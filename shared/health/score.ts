@@ -5,7 +5,8 @@ import type { CheckResult } from './check.js';
  * available, integration points working), a degraded check counting half. 5/8, 2/6 and 5/5
  * give 65.3, "fair", ready.
  */
-export type Band = 'excellent' | 'good' | 'fair' | 'poor';
+/** `critical`: a money invariant is broken, whatever the rest says (score 0, not ready). */
+export type Band = 'excellent' | 'good' | 'fair' | 'poor' | 'critical';
 
 export interface Score {
   score: number;
@@ -21,7 +22,11 @@ function groupFraction(results: CheckResult[]): [number, number] {
   return [results.reduce((sum, r) => sum + weight[r.status], 0), results.length * 2];
 }
 
+/** A broken money invariant outweighs everything: books that do not balance are not "93.3 excellent". */
+export const CRITICAL: Score = { score: 0, band: 'critical', ready: false };
+
 export function scoreOf(groups: CheckResult[][]): Score {
+  if (groups.some((group) => group.some((result) => result.moneyInvariantBroken))) return CRITICAL;
   const mean =
     groups.reduce((sum, group) => {
       const [earned, possible] = groupFraction(group);

@@ -39,6 +39,7 @@ export async function saveReport(table: Table, report: HealthReport): Promise<vo
 export async function latestReport(
   table: Table,
   clock: Clock = systemClock,
+  abortSignal?: AbortSignal,
 ): Promise<HealthReport | undefined> {
   const condition = retained(clock);
   const { Items = [] } = await table.doc.send(
@@ -49,6 +50,7 @@ export async function latestReport(
       ScanIndexForward: false,
       Limit: 1,
     }),
+    { abortSignal },
   );
   return Items[0] ? reportOf(Items[0]) : undefined;
 }

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '#platform/clock.js';
 import { newId } from '#platform/ids.js';
 import { type Check, type CheckLimits, type CheckResult, defaultLimits, runCheck } from './check.js';
+import { acquireSweepLease, releaseSweepLease, SweepInProgressError } from './lease.js';
 import { type MetricsSink, publishHealthMetrics } from './metrics.js';
 import type { CapabilityProbes, ProbeDeps } from './probe-deps.js';
 import { checksOf } from './probes.js';
@@ -21,7 +22,11 @@ export interface HealthReport {
   integrations: CheckResult[];
 }
 
-/** Runs every check in parallel, each with its own deadline, and scores the outcome. */
+/**
+ * Runs the probes in parallel, then the audits in parallel, each check with its own deadline,
+ * and scores the outcome. Audits scan whole indexes: run beside the probes they would load the
+ * table and make the probes' latencies measure the scans instead of the dependencies.
+ */
 export async function sweep(
   checks: Check[],
   options: { clock?: Clock; limits?: CheckLimits; limitFactor?: number; id?: string } = {},
@@ -30,16 +35,21 @@ export async function sweep(
   const checkedAt = clock.now().toISOString();
   const scaled = <T extends Partial<CheckLimits>>(given: T): T =>
     Object.fromEntries(Object.entries(given).map(([name, ms]) => [name, ms * limitFactor])) as T;
-  const results = await Promise.all(
-    checks.map(async (check) => ({
-      check,
-      result: await runCheck(
-        check.limits ? { ...check, limits: scaled(check.limits) } : check,
-        scaled(limits),
-      ),
-    })),
-  );
-  const group = (name: Check['group']) => results.filter((r) => r.check.group === name).map((r) => r.result);
+  const runAll = (subset: Check[]) =>
+    Promise.all(
+      subset.map(async (check) => ({
+        check,
+        result: await runCheck(
+          check.limits ? { ...check, limits: scaled(check.limits) } : check,
+          scaled(limits),
+        ),
+      })),
+    );
+  const probes = await runAll(checks.filter((check) => check.kind !== 'audit'));
+  const audits = await runAll(checks.filter((check) => check.kind === 'audit'));
+  const byCheck = new Map([...probes, ...audits].map(({ check, result }) => [check, result]));
+  const group = (name: Check['group']) =>
+    checks.filter((check) => check.group === name).map((check) => byCheck.get(check) as CheckResult);
   const components = group('components');
   const dependencies = group('dependencies');
   const integrations = group('integrations');
@@ -63,7 +73,12 @@ export interface SweepDeps extends ProbeDeps {
   limits?: CheckLimits;
   /** Multiplies every check's time limits: the local AWS answers far slower than DynamoDB. */
   limitFactor?: number;
+  /** How long a sweep holds its lease at most (the sweep function's timeout). */
+  leaseMs?: number;
 }
+
+/** The sweep function's timeout: no sweep outlives it, so its lease need not either. */
+const SWEEP_LEASE_MS = 60_000;
 
 const logLevel = { ok: 'info', degraded: 'warn', down: 'error' } as const;
 
@@ -73,6 +88,24 @@ const logLevel = { ok: 'info', degraded: 'warn', down: 'error' } as const;
  * that cannot store itself fails after that, and the stale verdict turns `GET /v1/health` down).
  */
 export async function sweepAndRecord(deps: SweepDeps, id: string): Promise<HealthReport> {
+  const leaseMs = deps.leaseMs ?? SWEEP_LEASE_MS * (deps.limitFactor ?? 1);
+  let leased = false;
+  try {
+    leased = await acquireSweepLease(deps.table, id, deps.clock.now(), leaseMs);
+    if (!leased) throw new SweepInProgressError();
+  } catch (error) {
+    if (error instanceof SweepInProgressError) throw error;
+    // The table cannot be reached: nothing to coordinate with, and the outage must still be logged.
+    deps.log.warn('health sweep lease unavailable', { reason: (error as Error).name });
+  }
+  try {
+    return await recordSweep(deps, id);
+  } finally {
+    if (leased) await releaseSweepLease(deps.table, id).catch(() => undefined);
+  }
+}
+
+async function recordSweep(deps: SweepDeps, id: string): Promise<HealthReport> {
   const report = await sweep(checksOf(deps, deps.probes), {
     id,
     clock: deps.clock,

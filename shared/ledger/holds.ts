@@ -45,6 +45,11 @@ export interface Hold {
 }
 
 const EXPIRY_SHARDS = 4;
+/** The index partitions that hold every active hold (by expiry): the audit sums them. */
+export const ACTIVE_HOLD_PARTITIONS = Array.from(
+  { length: EXPIRY_SHARDS },
+  (_, shard) => `HOLD_EXPIRY#${shard}`,
+);
 const holdKey = (id: string) => ({ pk: `HOLD#${id}`, sk: 'HOLD' });
 const expiryKey = (hold: Pick<Hold, 'expiresAt' | 'id'>) => `${hold.expiresAt}#${hold.id}`;
 /** Sort keys at or before `now`: ISO times compare as strings, `~` sorts after every id. */

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { clientSettings } from '#platform/aws-clients.js';
 import { systemClock } from '#platform/clock.js';
 import { documentClient } from '#platform/table.js';
 import { defaultRetry } from '#platform/transaction.js';
@@ -24,7 +25,10 @@ if (!tableName) {
   console.error('usage: npm run seed -- <table name> [--region <region>] [--development-keys]');
   process.exit(2);
 }
-const client = new DynamoDBClient(values.region ? { region: values.region } : {});
+const client = new DynamoDBClient({
+  ...clientSettings(),
+  ...(values.region ? { region: values.region } : {}),
+});
 const seed = await seedDemoCatalogue(
   { table: { name: tableName, doc: documentClient(client) }, clock: systemClock, retry: defaultRetry },
   { keys: values['development-keys'] ? 'development' : 'random' },

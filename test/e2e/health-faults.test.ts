@@ -1,5 +1,5 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { awsClients } from '../support/resources.js';
 import { useRuntime } from '../support/runtime.js';
@@ -11,10 +11,12 @@ interface Check {
   name: string;
   status: string;
   detail: string;
+  moneyInvariantBroken?: boolean;
 }
 interface Report {
   status: string;
   score: number;
+  band: string;
   components: Check[];
   dependencies: Check[];
   integrations: Check[];
@@ -50,18 +52,29 @@ const tamper = (userId: string, micro: bigint) =>
     }),
   );
 
+const tamperHeld = (userId: string, micro: bigint) =>
+  t.table.doc.send(
+    new UpdateCommand({
+      TableName: t.table.name,
+      Key: { pk: `ACCOUNT#${userId}`, sk: 'ACCOUNT' },
+      UpdateExpression: 'ADD held :delta',
+      ExpressionAttributeValues: { ':delta': micro },
+    }),
+  );
+
 describe('Health: a message parked in a DLQ', () => {
   it('is reported degraded with the queue name until it is dealt with', async () => {
     const dlqUrl = t.runtime.resources.queueUrls['notifications-dlq']!;
     await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{"lost":true}' }));
 
     const report = await sweepNow();
-    expect(checkOf(report, 'sqs:notifications-dlq')).toMatchObject({ status: 'degraded' });
-    expect(checkOf(report, 'sqs:notifications-dlq').detail).toContain('notifications-dlq');
+    // One fault, counted once: by dlqs-empty; the DLQ as a dependency answers, so it is healthy.
+    expect(checkOf(report, 'sqs:notifications-dlq')).toMatchObject({ status: 'healthy' });
+    expect(checkOf(report, 'sqs:notifications-dlq').detail).toContain('depth 1');
     expect(checkOf(report, 'dlqs-empty')).toMatchObject({ status: 'degraded' });
     expect(checkOf(report, 'dlqs-empty').detail).toContain('notifications-dlq holds 1');
     expect(checkOf(report, 'sqs:notifications').status).toBe('healthy');
-    // Two degraded checks, each counting half: the mean of the three groups' percentages.
+    // One degraded check, counting half: the mean of the three groups' percentages.
     const percent = (group: { status: string }[]) =>
       (group.reduce((sum, c) => sum + (c.status === 'healthy' ? 1 : c.status === 'degraded' ? 0.5 : 0), 0) /
         group.length) *
@@ -96,9 +109,41 @@ describe('Health: books that no longer balance', () => {
     expect(invariants.status).toBe('down');
     expect(invariants.detail).toContain('sum to -15.00, not 0');
     expect(invariants.detail).toContain(`negative user balance: ${user.id} (balance -5.00, available -5.00)`);
-    expect(report.status).toBe('degraded');
+    expect(invariants.moneyInvariantBroken).toBe(true);
+    // Money first: books that do not balance score 0, critical, and the platform reads down.
+    expect(report).toMatchObject({ status: 'down', score: 0, band: 'critical', ready: false });
+    const verdict = await t.api('GET', '/v1/health');
+    expect(verdict.status).toBe(503);
+    expect(verdict.body).toMatchObject({ status: 'down', score: 0 });
 
     await tamper(user.id, 15_000_000n);
+    const repaired = await sweepNow();
+    expect(checkOf(repaired, 'ledger-invariants').status).toBe('healthy');
+    expect(repaired.band).not.toBe('critical');
+    expect((await t.api('GET', '/v1/health')).status).toBe(200);
+  });
+
+  it('reports held that is not the sum of the active holds as a broken invariant, naming the account', async () => {
+    const user = await t.newUser();
+    await t.grant(user.id, '10');
+    const hold = await t.api('POST', '/v1/holds', {
+      key: user.key,
+      body: { amount: '3', expiresInSeconds: 3600 },
+      headers: idem(),
+    });
+    expect(hold.status).toBe(201);
+    // held 3.00 -> 4.00 behind the ledger's back (balance unchanged, so the books still sum to 0).
+    await tamperHeld(user.id, 1_000_000n);
+
+    const report = await sweepNow();
+    const invariants = checkOf(report, 'ledger-invariants');
+    expect(invariants.status).toBe('down');
+    expect(invariants.detail).toContain(
+      `held is not the sum of active holds: ${user.id} (held 4.00, active holds 3.00)`,
+    );
+    expect(report).toMatchObject({ status: 'down', score: 0, band: 'critical', ready: false });
+
+    await tamperHeld(user.id, -1_000_000n);
     expect(checkOf(await sweepNow(), 'ledger-invariants').status).toBe('healthy');
   });
 });
@@ -130,5 +175,32 @@ describe('Health: a hold past its expiry', () => {
     expect(checkOf(await sweepNow(), 'ledger-expired-holds').detail).toBe(
       'no hold past its expiry left unresolved',
     );
+  });
+});
+
+describe('Health: sweeps never overlap', () => {
+  const lease = (leaseUntil: Date) =>
+    t.table.doc.send(
+      new PutCommand({
+        TableName: t.table.name,
+        Item: { pk: 'HEALTH#LEASE', sk: 'SWEEP', holder: 'hs_other', leaseUntil: leaseUntil.toISOString() },
+      }),
+    );
+
+  it('refuses a sweep while another holds the lease (409), and takes a lease that ran out', async () => {
+    await lease(new Date(Date.now() + 3_600_000));
+    const refused = await t.api('POST', '/v1/health/sweeps', { key: t.adminKey });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.code).toBe('sweep_in_progress');
+
+    // The other sweep died without freeing it: its lease runs out, and the next sweep takes it.
+    await lease(new Date(Date.now() - 1_000));
+    const report = await sweepNow();
+    expect(report.status).not.toBe('down');
+    const { Item } = await t.table.doc.send(
+      new GetCommand({ TableName: t.table.name, Key: { pk: 'HEALTH#LEASE', sk: 'SWEEP' } }),
+    );
+    expect(Item).toBeUndefined(); // given back when the sweep ended
   });
 });

@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/http.js';
+import { ownLocalAwsPid } from '../support/own-local-aws.js';
 import { type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process.js';
 import { GENEROUS_WAIT_MS } from '../support/waits.js';
 
@@ -33,22 +32,6 @@ const withDeadline = <T>(promise: Promise<T>, ms: number, what: string): Promise
     ),
   ]);
 
-/** The runtime's own moto: the port from its banner, the pid from `ss`, checked to be its child. */
-function ownLocalAwsPid(): number {
-  const banner = runtime.output.find((line) => line.includes('(moto, started by npm start)'));
-  const port = banner && /local AWS\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(banner)?.[1];
-  if (!port) throw new Error(`the runtime did not start its own local AWS:\n${runtime.output.join('\n')}`);
-  const listening = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
-  const pid = Number(/pid=(\d+)/.exec(listening)?.[1]);
-  const parent = existsSync(`/proc/${pid}/stat`)
-    ? Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1])
-    : undefined;
-  if (!pid || parent !== runtime.pid) {
-    throw new Error(`port ${port} is not held by a child of the runtime (${runtime.pid}): ${listening}`);
-  }
-  return pid;
-}
-
 interface SweepLog {
   message: string;
   status: string;
@@ -78,7 +61,7 @@ describe('Health: a stopped local AWS', () => {
     await eventually(async () => ((await api('GET', '/v1/health')).body.status === 'ok' ? true : undefined));
     const before = sweepLogs().length;
 
-    process.kill(ownLocalAwsPid(), 'SIGKILL');
+    process.kill(ownLocalAwsPid(runtime), 'SIGKILL');
 
     // The schedule (every second) sweeps against the dead endpoint: logged, not stored. A sweep
     // under way at the kill saw some checks pass; the one to wait for ran wholly after it.

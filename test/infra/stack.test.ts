@@ -319,13 +319,13 @@ describe('PrsmStack (stage=test)', () => {
       const slow = {
         ...consumer,
         id: 'slow-dead-letters',
-        timeoutSeconds: DLQ_VISIBILITY_TIMEOUT_SECONDS + 1,
+        timeoutSeconds: DLQ_VISIBILITY_TIMEOUT_SECONDS / 6 + 1,
       };
       // First in the list, so that the stack stops at it before bundling every other function.
       functions.unshift(slow);
       try {
         expect(() => new PrsmStack(new App(), 'Prsm-dlq-check', { stage: 'dlqcheck' })).toThrow(
-          /workflow-phases-dlq has a 30 s visibility timeout, below slow-dead-letters's 31 s timeout/,
+          /workflow-phases-dlq has a 180 s visibility timeout, below 6 x slow-dead-letters's 31 s timeout/,
         );
       } finally {
         functions.splice(functions.indexOf(slow), 1);
@@ -577,5 +577,157 @@ describe('PrsmStack (stage=test)', () => {
     it('raises no CDK error annotation', () => {
       expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
     });
+  });
+});
+
+describe('PrsmStack alarms (issue 16)', () => {
+  const topicId = () => onlyResource('AWS::SNS::Topic', { TopicName: `prsm-${STAGE}-alarms` })[0];
+  const alarmNamed = (name: string): Resource =>
+    onlyResource('AWS::CloudWatch::Alarm', { AlarmName: `prsm-${STAGE}-${name}` })[1];
+  const pointsAtTopic = (alarm: Resource) => {
+    expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
+    expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId() }]);
+  };
+
+  it('mails one SNS topic per stage at the address of the AlarmEmail stack parameter', () => {
+    template.hasParameter('AlarmEmail', { Type: 'String' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: { Ref: 'AlarmEmail' },
+      TopicArn: { Ref: topicId() },
+    });
+  });
+
+  it("points every alarm's alarm and OK actions at that topic", () => {
+    const alarms = resourcesOfType('AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(2 * (functions.length + 1));
+    for (const [, alarm] of alarms) pointsAtTopic(alarm);
+  });
+
+  it.each([...functions.map((fn) => fn.id), authorizer.id])(
+    'alarms on the errors and throttles of %s',
+    (id) => {
+      for (const [suffix, metric] of [
+        ['errors', 'Errors'],
+        ['throttles', 'Throttles'],
+      ] as const) {
+        const alarm = alarmNamed(`${id}-${suffix}`);
+        expect(alarm.Properties).toMatchObject({
+          Namespace: 'AWS/Lambda',
+          MetricName: metric,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOfFunction(id) } }],
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+        pointsAtTopic(alarm);
+      }
+    },
+  );
+
+  it('alarms on the API 5xx rate and its p99 latency', () => {
+    const rate = alarmNamed('api-5xx-rate');
+    const metrics = rate.Properties.Metrics as { Id: string; Expression?: string; MetricStat?: unknown }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe(
+      'IF(requests > 0, 100 * errors / requests, 0)',
+    );
+    expect(JSON.stringify(metrics)).toContain('"MetricName":"5xx"');
+    expect(rate.Properties.Threshold).toBe(1);
+    const latency = alarmNamed('api-latency-p99');
+    expect(latency.Properties).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Threshold: 3000,
+    });
+  });
+
+  it.each(Object.keys(queues))(
+    'alarms on the age of the oldest message of %s and on its DLQ depth',
+    (queueId) => {
+      const oldest = alarmNamed(`${queueId}-oldest-message`);
+      expect(oldest.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOfQueue(queueId), 'QueueName'] } },
+        ],
+      });
+      expect(oldest.Properties.Threshold).toBeGreaterThanOrEqual(300);
+      const [, dlq] = onlyResource('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOfQueue(dlqName(queueId)), 'QueueName'] } },
+        ],
+      });
+      pointsAtTopic(dlq);
+    },
+  );
+
+  it("counts failed workflows from the dead-letter consumer's log and alarms on any", () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern:
+        '{ ($.message = "workflow dead letter") || ($.message = "unreadable dead letter dropped") }',
+      MetricTransformations: [
+        { MetricNamespace: `PRSM/${STAGE}`, MetricName: 'WorkflowsFailed', MetricValue: '1' },
+      ],
+    });
+    expect(alarmNamed('workflows-failed').Properties).toMatchObject({
+      Namespace: `PRSM/${STAGE}`,
+      MetricName: 'WorkflowsFailed',
+      Threshold: 0,
+    });
+  });
+
+  it('alarms on DynamoDB throttles and system errors', () => {
+    expect(JSON.stringify(alarmNamed('dynamodb-throttles').Properties.Metrics)).toContain(
+      'WriteThrottleEvents',
+    );
+    expect(JSON.stringify(alarmNamed('dynamodb-system-errors').Properties.Metrics)).toContain('SystemErrors');
+  });
+
+  it('alarms at once on a broken money invariant, and on the health score', () => {
+    expect(alarmNamed('money-invariant-broken').Properties).toMatchObject({
+      Namespace: HEALTH_METRICS.namespace,
+      MetricName: HEALTH_METRICS.moneyInvariantBroken,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      Period: HEALTH_SWEEP_RATE_MINUTES * 60,
+    });
+    const [, score] = onlyResource('AWS::CloudWatch::Alarm', { MetricName: HEALTH_METRICS.score });
+    pointsAtTopic(score);
+  });
+});
+
+describe('PrsmStack queue settings (issue 16)', () => {
+  it("gives every consumed queue, DLQs too, a visibility timeout of at least 6 x its consumer's timeout", () => {
+    for (const fn of functions) {
+      for (const trigger of fn.triggers) {
+        if (trigger.kind !== 'sqs') continue;
+        const name = trigger.dlq ? dlqName(trigger.queue) : trigger.queue;
+        const [, queue] = onlyResource('AWS::SQS::Queue', { QueueName: queueName(name) });
+        expect(queue.Properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * fn.timeoutSeconds);
+      }
+    }
+  });
+
+  it('caps the concurrency of the phase runner, to protect the model providers', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalIdOfFunction('workflows-phases') },
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
+  it('sets the async retries of every scheduled function explicitly: none, events no older than the rate', () => {
+    const scheduled = functions.filter((fn) => fn.triggers.some((trigger) => trigger.kind === 'schedule'));
+    expect(scheduled.length).toBeGreaterThan(0);
+    for (const fn of scheduled) {
+      const rate = fn.triggers.find((trigger) => trigger.kind === 'schedule')!;
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalIdOfFunction(fn.id) },
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: (rate as { rateMinutes: number }).rateMinutes * 60,
+      });
+    }
   });
 });

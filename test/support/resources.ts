@@ -4,12 +4,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createResources, type LocalResources } from '#infra/local/resources.js';
+import { clientSettings } from '#platform/aws-clients.js';
 import { documentClient, type Table } from '#platform/table.js';
 
 export const awsClients = () => ({
-  dynamo: new DynamoDBClient({}),
-  sqs: new SQSClient({}),
-  s3: new S3Client({ forcePathStyle: true }),
+  dynamo: new DynamoDBClient(clientSettings()),
+  sqs: new SQSClient(clientSettings()),
+  s3: new S3Client({ ...clientSettings(), forcePathStyle: true }),
 });
 
 /** A unique, readable resource prefix for one test file. */

@@ -34,6 +34,7 @@ export const budgetProbes: CapabilityProbes = {
       // Each budget's spent equals its charge records; any threshold its figures crossed has its alert.
       name: 'budgets-consistency',
       group: 'integrations',
+      kind: 'audit',
       limits: SCANNING,
       run: async () => {
         const audit = await auditBudgets(deps, publisherOf(deps));

@@ -12,7 +12,11 @@ const SCANNING: Partial<CheckLimits> = { timeoutMs: 20_000, slowMs: 5_000 };
 /** Enough account ids to act on; the audit endpoint lists them all. */
 const LISTED_ACCOUNTS = 5;
 
-/** The books balance: every posted balance sums to exactly zero and no user account is negative. */
+/**
+ * The books balance: every posted balance sums to exactly zero, no user account is negative and
+ * each user's held is the sum of their active holds. Any of these broken is a broken money
+ * invariant: the sweep scores 0, critical.
+ */
 export function invariantsOutcome(audit: LedgerAudit): CheckOutcome {
   const problems: string[] = [];
   if (audit.sumOfBalances !== 0n) {
@@ -29,10 +33,22 @@ export function invariantsOutcome(audit: LedgerAudit): CheckOutcome {
     const more = negatives.length > LISTED_ACCOUNTS ? ` and ${negatives.length - LISTED_ACCOUNTS} more` : '';
     problems.push(`negative user balance: ${listed.join(', ')}${more}`);
   }
-  if (problems.length > 0) return { status: 'down', detail: problems.join('; ') };
+  const mismatches = audit.heldMismatches;
+  if (mismatches.length > 0) {
+    const listed = mismatches
+      .slice(0, LISTED_ACCOUNTS)
+      .map(
+        (row) =>
+          `${row.accountId} (held ${formatFtns(row.held)}, active holds ${formatFtns(row.activeHolds)})`,
+      );
+    const more =
+      mismatches.length > LISTED_ACCOUNTS ? ` and ${mismatches.length - LISTED_ACCOUNTS} more` : '';
+    problems.push(`held is not the sum of active holds: ${listed.join(', ')}${more}`);
+  }
+  if (problems.length > 0) return { status: 'down', detail: problems.join('; '), moneyInvariantBroken: true };
   return {
     status: 'healthy',
-    detail: `${audit.accounts} account items sum to exactly 0; no user balance is negative`,
+    detail: `${audit.accounts} account items sum to exactly 0; no user balance is negative; held matches the active holds`,
   };
 }
 
@@ -53,14 +69,16 @@ export const ledgerProbes: CapabilityProbes = {
     {
       name: 'ledger-invariants',
       group: 'integrations',
+      kind: 'audit',
       limits: SCANNING,
-      run: async () => invariantsOutcome(await auditLedger(deps)),
+      run: async (signal) => invariantsOutcome(await auditLedger(deps, { signal })),
     },
     {
       // Housekeeping as a check: reads already ignore lapsed holds, this resolves them for good.
       // Each resolution is conditional on the hold being active, so a second sweep resolves none.
       name: 'ledger-expired-holds',
       group: 'integrations',
+      kind: 'audit',
       limits: SCANNING,
       run: async () => {
         const resolved = await resolveExpiredHolds(deps);

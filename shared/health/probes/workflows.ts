@@ -23,6 +23,7 @@ export const workflowProbes: CapabilityProbes = {
       // Re-sending a phase message is safe: a phase applied twice charges and enqueues once.
       name: 'workflows-progress',
       group: 'integrations',
+      kind: 'audit',
       limits: SCANNING,
       run: async () => {
         const url = deps.queueUrls[PHASE_QUEUE];

@@ -52,9 +52,25 @@ describe('Health: runCheck', () => {
     expect(result).toEqual({
       name: 'probe',
       status: 'down',
-      detail: 'no answer within 100 ms',
+      detail: 'no answer within 100 ms (abandoned)',
       latencyMs: 100,
     });
+  });
+
+  it('abandons a check past its deadline: its signal aborts, so its reads stop', async () => {
+    let pagesRead = 0;
+    const paging = check(async (signal) => {
+      for (;;) {
+        signal.throwIfAborted();
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        pagesRead += 1;
+      }
+    });
+    const result = await runFor(paging, 100);
+    expect(result.status).toBe('down');
+    const readByDeadline = pagesRead;
+    await vi.advanceTimersByTimeAsync(300);
+    expect(pagesRead).toBe(readByDeadline + 1); // the page under way at the deadline, then nothing
   });
 
   it('marks a healthy but slow answer degraded, and one at the limit healthy', async () => {

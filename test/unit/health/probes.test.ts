@@ -55,12 +55,12 @@ describe('Health: the probes of every capability', () => {
 });
 
 describe('Health: ledger invariants', () => {
-  const audit = { sumOfBalances: 0n, accounts: 12, negativeBalances: [], checkedAt: '' };
+  const audit = { sumOfBalances: 0n, accounts: 12, negativeBalances: [], heldMismatches: [], checkedAt: '' };
 
   it('is healthy when the balances sum to exactly zero and none is negative', () => {
     expect(invariantsOutcome(audit)).toEqual({
       status: 'healthy',
-      detail: '12 account items sum to exactly 0; no user balance is negative',
+      detail: '12 account items sum to exactly 0; no user balance is negative; held matches the active holds',
     });
   });
 
@@ -68,6 +68,16 @@ describe('Health: ledger invariants', () => {
     expect(invariantsOutcome({ ...audit, sumOfBalances: 1n })).toEqual({
       status: 'down',
       detail: 'the 12 account items sum to 0.000001, not 0',
+      moneyInvariantBroken: true,
+    });
+  });
+
+  it('is a broken invariant when held is not the sum of the active holds, naming the account', () => {
+    const heldMismatches = [{ accountId: 'usr_h', held: 4_000_000n, activeHolds: 3_000_000n }];
+    expect(invariantsOutcome({ ...audit, heldMismatches })).toEqual({
+      status: 'down',
+      detail: 'held is not the sum of active holds: usr_h (held 4.00, active holds 3.00)',
+      moneyInvariantBroken: true,
     });
   });
 
@@ -77,8 +87,13 @@ describe('Health: ledger invariants', () => {
       balance: -1_000_000n,
       available: -1_000_000n,
     }));
-    const { status, detail } = invariantsOutcome({ ...audit, sumOfBalances: -7_000_000n, negativeBalances });
+    const { status, detail, moneyInvariantBroken } = invariantsOutcome({
+      ...audit,
+      sumOfBalances: -7_000_000n,
+      negativeBalances,
+    });
     expect(status).toBe('down');
+    expect(moneyInvariantBroken).toBe(true);
     expect(detail).toBe(
       'the 12 account items sum to -7.00, not 0; negative user balance: ' +
         [0, 1, 2, 3, 4].map((i) => `usr_${i} (balance -1.00, available -1.00)`).join(', ') +

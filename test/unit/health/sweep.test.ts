@@ -28,6 +28,43 @@ describe('Health: sweep', () => {
     expect(report.integrations.map((r) => r.name)).toEqual(['c']);
   });
 
+  it('scores a broken money invariant 0, critical, not ready, however healthy the rest is', async () => {
+    const books: Check = {
+      name: 'books',
+      group: 'integrations',
+      kind: 'audit',
+      run: async () => ({ status: 'down', detail: 'sum 1.00', moneyInvariantBroken: true }),
+    };
+    const healthy = ['a', 'b', 'c', 'd', 'e'].map((name) => fixed(name, 'dependencies', 'healthy'));
+    const report = await sweep([fixed('api', 'components', 'healthy'), ...healthy, books]);
+    expect(report).toMatchObject({ status: 'down', score: 0, band: 'critical', ready: false });
+    // The same fault without the flag (a check that timed out) is only one down check.
+    const timedOut = await sweep([
+      fixed('api', 'components', 'healthy'),
+      ...healthy,
+      fixed('books', 'integrations', 'down'),
+    ]);
+    expect(timedOut).toMatchObject({ score: 66.7, band: 'fair', ready: true });
+  });
+
+  it('runs the audits only after every probe has answered, so scans never load the probes', async () => {
+    const order: string[] = [];
+    const tracked = (name: string, kind: Check['kind']): Check => ({
+      name,
+      group: kind === 'audit' ? 'integrations' : 'dependencies',
+      kind,
+      run: async () => {
+        order.push(`start ${name}`);
+        await new Promise((resolve) => setImmediate(resolve));
+        order.push(`end ${name}`);
+        return { status: 'healthy', detail: '' };
+      },
+    });
+    await sweep([tracked('scan', 'audit'), tracked('probe1', 'probe'), tracked('probe2', undefined)]);
+    expect(order.indexOf('start scan')).toBeGreaterThan(order.indexOf('end probe1'));
+    expect(order.indexOf('start scan')).toBeGreaterThan(order.indexOf('end probe2'));
+  });
+
   it('is ok only when every check is healthy, degraded otherwise', async () => {
     const healthy = await sweep([fixed('a', 'components', 'healthy'), fixed('b', 'dependencies', 'healthy')]);
     expect(healthy).toMatchObject({ status: 'ok', score: 100 });
@@ -81,7 +118,9 @@ describe('Health: sweepAndRecord', () => {
     const record = recorder();
     const dead = depsWith(() => Promise.reject(new Error('ECONNREFUSED')), record);
     await expect(sweepAndRecord(dead, 'hs_1')).rejects.toThrow('ECONNREFUSED');
-    expect(record.calls[0]).toBe(
+    // No lease without the table: the sweep runs anyway, since an outage must still be reported.
+    expect(record.calls[0]).toBe('warn health sweep lease unavailable');
+    expect(record.calls[1]).toBe(
       'error health sweep [' +
         ['api', 'db', 'books']
           .map((name) => `{"name":"${name}","status":"down","detail":"${name} is down"}`)
@@ -99,7 +138,12 @@ describe('Health: sweepAndRecord', () => {
       'hs_given',
     );
     expect(report.id).toBe('hs_given');
-    expect(sent).toHaveLength(1);
+    // The lease taken, the report stored, the lease given back.
+    expect(sent.map((command) => (command as object).constructor.name)).toEqual([
+      'PutCommand',
+      'PutCommand',
+      'DeleteCommand',
+    ]);
   });
 });
 
