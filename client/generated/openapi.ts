@@ -1064,6 +1064,8 @@ export interface paths {
          * @description Run a sweep now (it also resolves expired holds), store it and return its report.
          *
          *     Needs an API key of an admin.
+         *
+         *     Refuses with 409 `sweep_in_progress`.
          */
         post: operations["runHealthSweep"];
         delete?: never;
@@ -1997,8 +1999,11 @@ export interface components {
             status: "ok" | "degraded" | "down";
             /** @description Mean of the three groups’ percentages, one decimal */
             score: number;
-            /** @enum {string} */
-            band: "excellent" | "good" | "fair" | "poor";
+            /**
+             * @description critical: a money invariant is broken (score 0, not ready)
+             * @enum {string}
+             */
+            band: "excellent" | "good" | "fair" | "poor" | "critical";
             /** @description score >= 60 */
             ready: boolean;
             components: components["schemas"]["HealthCheck"][];
@@ -2014,6 +2019,8 @@ export interface components {
             status: "healthy" | "degraded" | "down";
             latencyMs: number;
             detail: string;
+            /** @description A money invariant is broken: the sweep scores 0, band critical */
+            moneyInvariantBroken?: boolean;
         };
         WorkflowSubmitted: {
             id: string;
@@ -10409,6 +10416,22 @@ export interface operations {
                         status?: 403;
                         /** @enum {unknown} */
                         code?: "forbidden";
+                    };
+                };
+            };
+            /** @description State conflict. Codes: `sweep_in_progress`. */
+            409: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 409;
+                        /** @enum {unknown} */
+                        code?: "sweep_in_progress";
                     };
                 };
             };
