@@ -23,6 +23,7 @@ import { PhaseFailure } from './research/failure.js';
 import { type Metered, spentOf } from './research/meter.js';
 import { getSafetyPolicy, type SafetyPolicy } from './safety.js';
 import { publishWorkflowEvent, stopWorkflow } from './settle.js';
+import { snapshotOf, type WorkflowSnapshot } from './snapshot.js';
 import { billOf, spentJson } from './spent.js';
 import { type PhaseOutcome, type PhaseReport, stepTimer } from './timings.js';
 import {
@@ -84,7 +85,7 @@ export async function runPhase(deps: WorkflowDeps, run: PhaseRun): Promise<Phase
   });
 
   const inputs = phaseInputs(deps, run.workflowId, phase);
-  // The conditional start and the reads the phase needs, at once: a refused start wastes the reads.
+  // The conditional start and the artifacts the phase needs, at once: a refused start wastes the reads.
   const [started, loaded] = await Promise.allSettled([
     startPhase(deps, run.workflowId, phase),
     inputs.load(),
@@ -92,12 +93,15 @@ export async function runPhase(deps: WorkflowDeps, run: PhaseRun): Promise<Phase
   timer.step('start');
   if (started.status === 'rejected') throw started.reason;
   if (started.value.kind === 'refused') return report(await notStarted(deps, started.value.workflow, phase));
-  const workflow = started.value.workflow;
+  const { workflow, snapshot } = started.value;
   let work: PhaseWork | undefined;
 
   try {
     if (loaded.status === 'rejected') throw loaded.reason;
-    work = await doWork(deps, workflow, phase, run, loaded.value, inputs, timer);
+    inputs.use(snapshot);
+    // The prices the workflow was quoted under (`snapshot.ts`); read only for a workflow without them.
+    const prices = snapshot?.prices ?? (await getPrices(deps.table));
+    work = await doWork(deps, workflow, phase, run, prices, inputs, timer);
     return report(await pay(deps, workflow, phase, work, timer));
   } catch (error) {
     // What this attempt's model calls used is kept with the phase, to be billed with it. Once the
@@ -120,7 +124,9 @@ export async function runPhase(deps: WorkflowDeps, run: PhaseRun): Promise<Phase
   }
 }
 
-type Started = { kind: 'started'; workflow: Workflow } | { kind: 'refused'; workflow: Workflow | undefined };
+type Started =
+  | { kind: 'started'; workflow: Workflow; snapshot: WorkflowSnapshot | null }
+  | { kind: 'refused'; workflow: Workflow | undefined };
 
 async function startPhase(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinition): Promise<Started> {
   const now = deps.clock.now().toISOString();
@@ -148,7 +154,7 @@ async function startPhase(deps: WorkflowDeps, workflowId: string, phase: PhaseDe
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { kind: 'started', workflow: workflowOf(Attributes!) };
+    return { kind: 'started', workflow: workflowOf(Attributes!), snapshot: snapshotOf(Attributes) };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     // ReturnValuesOnConditionCheckFailure: the item as it was, in wire format.
@@ -198,7 +204,10 @@ async function notStarted(
   return 'stale';
 }
 
-/** The price list, and lazily (prefetched when the phase is known to need them) the policy and artifacts. */
+/**
+ * The artifacts the phase needs (prefetched beside the start) and, lazily, the safety policy: the
+ * workflow's own (`use`, once the start returned its item), else the table's.
+ */
 function phaseInputs(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinition) {
   const needs = PHASE_INPUTS[phase.id] ?? { artifacts: [], safetyPolicy: true };
   const artifacts = new Map<string, Promise<StoredArtifact>>();
@@ -226,13 +235,12 @@ function phaseInputs(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinit
   return {
     artifact,
     safety,
-    load: async (): Promise<{ components: PriceList; models: ModelPriceList }> => {
-      const [prices] = await Promise.all([
-        getPrices(deps.table),
-        ...(needs.safetyPolicy ? [safety()] : []),
-        ...needs.artifacts.map(artifact),
-      ]);
-      return prices;
+    use: (snapshot: WorkflowSnapshot | null) => {
+      if (snapshot?.policy) policy ??= Promise.resolve(snapshot.policy);
+      else if (needs.safetyPolicy) void safety().catch(() => undefined);
+    },
+    load: async (): Promise<void> => {
+      await Promise.all(needs.artifacts.map(artifact));
     },
   };
 }

@@ -13,6 +13,7 @@ import { EstimateNotCoveredError, MaxCostExceededError } from './errors.js';
 import { phaseHolds } from './holds.js';
 import { checkWorkflowListings } from './listings.js';
 import { getSafetyPolicy, screenPrompt } from './safety.js';
+import { SNAPSHOT_ATTRIBUTE, snapshotJson } from './snapshot.js';
 import {
   type ExecutorName,
   type PhaseState,
@@ -137,7 +138,8 @@ export async function submitWorkflow(
   tx.add({
     Put: {
       TableName: deps.table.name,
-      Item: workflowItem(workflow),
+      // The prices and the policy the quote was made under: what its phases charge and audit by.
+      Item: { ...workflowItem(workflow), [SNAPSHOT_ATTRIBUTE]: snapshotJson(prices, policy) },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   });

@@ -14,6 +14,7 @@ import {
   holds,
   type Researcher,
   researcher,
+  submit,
   submitted,
   waitFor,
 } from './workflows-support.js';
@@ -137,48 +138,45 @@ describe('Cancel', () => {
   });
 });
 
-describe('A phase that costs more than its hold', () => {
+describe('A price change while a workflow runs', () => {
   const setPrice = (component: string, price: string) =>
     t.api('PUT', `/v1/prices/${component}`, { key: t.adminKey, body: { price } });
 
-  it('charges the difference as a budget charge when the budget and balance can cover it', async () => {
+  it('charges the running workflow its quote; workflows submitted after it pay the new price', async () => {
     const who = await researcher(t, { grant: '500', total: '150' });
     const id = await submitted(t, who, { prompt: `${EXAMPLE_QUERY} [[pause:teacher:1500]]` });
     expect((await setPrice('CodeGenerator', '20.00')).status).toBe(200);
     try {
       const workflow = await waitFor(t, who.key, id, finished);
       expect(workflow.status).toBe('completed');
-      expect(workflow.phases[2]).toMatchObject({ estimate: '22.30', cost: '30.00', extraCharge: '7.70' });
-      expect(workflow.totalCost).toBe('120.60');
-      expect(workflow.response.totalCost).toBe('120.60');
-      await expectSettled(who, '120.60');
-      expect((await budget(t, who.key, who.budgetId)).categories.tool_execution.spent).toBe('30.00');
-      const charges = await t.api('GET', `/v1/budgets/${who.budgetId}/charges?limit=100`, { key: who.key });
-      expect(charges.body.items).toHaveLength(8);
+      expect(workflow.phases[2]).toMatchObject({ estimate: '22.30', cost: '22.30', extraCharge: null });
+      expect(workflow.phases[2].components).toContainEqual({ name: 'CodeGenerator', price: '12.30' });
+      expect(workflow.totalCost).toBe('112.90');
+      await expectSettled(who, '112.90');
+
+      const later = await researcher(t, { grant: '500', total: '150' });
+      const next = await waitFor(
+        t,
+        later.key,
+        await submitted(t, later, { prompt: EXAMPLE_QUERY }),
+        finished,
+      );
+      expect(next).toMatchObject({ status: 'completed', estimate: '120.60', totalCost: '120.60' });
+      expect(next.phases[2]).toMatchObject({ estimate: '30.00', cost: '30.00', extraCharge: null });
+      expect((await budget(t, later.key, later.budgetId)).categories.tool_execution.spent).toBe('30.00');
     } finally {
       await setPrice('CodeGenerator', '12.30');
     }
   });
 
-  it('stops the workflow with budget_exceeded when the budget cannot cover the difference', async () => {
+  it('refuses at submission, with budget_exceeded, a workflow the new price puts past its budget', async () => {
     const who = await researcher(t, { grant: '500', total: '115' });
-    const id = await submitted(t, who, { prompt: `${EXAMPLE_QUERY} [[pause:teacher:1500]]` });
     expect((await setPrice('CodeGenerator', '20.00')).status).toBe(200);
     try {
-      const workflow = await waitFor(t, who.key, id, finished);
-      expect(workflow.status).toBe('failed');
-      expect(workflow.failure).toMatchObject({ code: 'budget_exceeded', phase: 'codegen' });
-      expect(workflow.phases.map((p: { status: string }) => p.status)).toEqual([
-        'completed',
-        'completed',
-        'failed',
-        'skipped',
-        'skipped',
-        'skipped',
-        'skipped',
-      ]);
-      expect(workflow.totalCost).toBe('24.25');
-      await expectSettled(who, '24.25');
+      const response = await submit(t, who, { prompt: EXAMPLE_QUERY });
+      expect(response.status).toBe(402);
+      expect(response.body.code).toBe('budget_exceeded');
+      await expectSettled(who, '0.00');
     } finally {
       await setPrice('CodeGenerator', '12.30');
     }
