@@ -14,6 +14,7 @@ import { PHASES, type PhaseDefinition } from '#shared/prices/phases.js';
 import { getPrices, type PriceList } from '#shared/prices/price-list.js';
 import { artifactKey, putArtifact, readArtifact } from './artifacts.js';
 import { capturePhase, chargeExcess } from './capture.js';
+import { carriedArtifact, carryArtifact } from './carried.js';
 import { WorkflowChangedError } from './errors.js';
 import { PHASE_INPUTS } from './executors/builtin.js';
 import type { ArtifactDocument, PhaseContext, PhaseOutput, StoredArtifact } from './executors/executor.js';
@@ -85,22 +86,20 @@ export async function runPhase(deps: WorkflowDeps, run: PhaseRun): Promise<Phase
   });
 
   const inputs = phaseInputs(deps, run.workflowId, phase);
-  // The conditional start and the artifacts the phase needs, at once: a refused start wastes the reads.
-  const [started, loaded] = await Promise.allSettled([
-    startPhase(deps, run.workflowId, phase),
-    inputs.load(),
-  ]);
-  timer.step('start');
-  if (started.status === 'rejected') throw started.reason;
-  if (started.value.kind === 'refused') return report(await notStarted(deps, started.value.workflow, phase));
-  const { workflow, snapshot } = started.value;
+  const started = await startPhase(deps, run.workflowId, phase);
+  if (started.kind === 'refused') {
+    timer.step('start');
+    return report(await notStarted(deps, started.workflow, phase));
+  }
+  const { workflow, item } = started;
+  const snapshot = snapshotOf(item);
   let work: PhaseWork | undefined;
 
   try {
-    if (loaded.status === 'rejected') throw loaded.reason;
-    inputs.use(snapshot);
+    inputs.use(workflow, item, snapshot);
     // The prices the workflow was quoted under (`snapshot.ts`); read only for a workflow without them.
-    const prices = snapshot?.prices ?? (await getPrices(deps.table));
+    const [prices] = await Promise.all([snapshot?.prices ?? getPrices(deps.table), inputs.load()]);
+    timer.step('start');
     work = await doWork(deps, workflow, phase, run, prices, inputs, timer);
     return report(await pay(deps, workflow, phase, work, timer));
   } catch (error) {
@@ -125,7 +124,7 @@ export async function runPhase(deps: WorkflowDeps, run: PhaseRun): Promise<Phase
 }
 
 type Started =
-  | { kind: 'started'; workflow: Workflow; snapshot: WorkflowSnapshot | null }
+  | { kind: 'started'; workflow: Workflow; item: Record<string, unknown> }
   | { kind: 'refused'; workflow: Workflow | undefined };
 
 async function startPhase(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinition): Promise<Started> {
@@ -154,7 +153,7 @@ async function startPhase(deps: WorkflowDeps, workflowId: string, phase: PhaseDe
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { kind: 'started', workflow: workflowOf(Attributes!), snapshot: snapshotOf(Attributes) };
+    return { kind: 'started', workflow: workflowOf(Attributes!), item: Attributes! };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     // ReturnValuesOnConditionCheckFailure: the item as it was, in wire format.
@@ -205,25 +204,30 @@ async function notStarted(
 }
 
 /**
- * The artifacts the phase needs (prefetched beside the start) and, lazily, the safety policy: the
- * workflow's own (`use`, once the start returned its item), else the table's.
+ * The artifacts the phase needs and, lazily, the safety policy, once the start returned the item
+ * (`use`): the copies it carries (`carried.ts`) and the policy it was submitted under, else the
+ * bucket's and the table's.
  */
 function phaseInputs(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinition) {
   const needs = PHASE_INPUTS[phase.id] ?? { artifacts: [], safetyPolicy: true };
   const artifacts = new Map<string, Promise<StoredArtifact>>();
   let policy: Promise<SafetyPolicy> | undefined;
+  let stored: { workflow: Workflow; item: Record<string, unknown> } | undefined;
   const artifact = (phaseId: string): Promise<StoredArtifact> => {
     let found = artifacts.get(phaseId);
     if (!found) {
-      // Keys are the workflow's and phase's ids: no need to wait for the workflow item.
-      // Settlement checks what the bucket holds (it recomputes the chain over it); the others may
-      // use the container's copy, which security still checks against the recorded hashes.
-      found = readArtifact(deps.artifacts, artifactKey(workflowId, phaseId), !isLastPhase(phase)).then(
-        (raw) => ({
-          raw,
-          document: JSON.parse(raw.toString('utf8')) as ArtifactDocument,
-        }),
-      );
+      const ref = stored?.workflow.phases.find((p) => p.id === phaseId)?.artifact ?? null;
+      const carried = carriedArtifact(stored?.item, phaseId, ref);
+      // Settlement checks the recorded bytes (it recomputes the chain over them): the carried copy
+      // or the bucket's; the others may also use the container's copy, which security still checks.
+      found = (
+        carried
+          ? Promise.resolve(carried)
+          : readArtifact(deps.artifacts, artifactKey(workflowId, phaseId), !isLastPhase(phase))
+      ).then((raw) => ({
+        raw,
+        document: JSON.parse(raw.toString('utf8')) as ArtifactDocument,
+      }));
       artifacts.set(phaseId, found);
     }
     return found;
@@ -235,7 +239,8 @@ function phaseInputs(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinit
   return {
     artifact,
     safety,
-    use: (snapshot: WorkflowSnapshot | null) => {
+    use: (workflow: Workflow, item: Record<string, unknown>, snapshot: WorkflowSnapshot | null) => {
+      stored = { workflow, item };
       if (snapshot?.policy) policy ??= Promise.resolve(snapshot.policy);
       else if (needs.safetyPolicy) void safety().catch(() => undefined);
     },
@@ -256,6 +261,8 @@ interface PhaseWork {
   attemptMetered?: Metered;
   executor: string;
   artifact: ArtifactRef;
+  /** The artifact's text, carried in the item when small. */
+  artifactBody: string;
   startedAtMs: number;
   executorMs: number;
 }
@@ -309,12 +316,8 @@ async function doWork(
     summary: output.summary,
     data: output.data,
   };
-  const stored = await putArtifact(
-    deps.artifacts,
-    workflow.id,
-    phase.id,
-    `${JSON.stringify(document, null, 2)}\n`,
-  );
+  const artifactBody = `${JSON.stringify(document, null, 2)}\n`;
+  const stored = await putArtifact(deps.artifacts, workflow.id, phase.id, artifactBody);
   timer.step('artifact');
   return {
     components,
@@ -323,6 +326,7 @@ async function doWork(
     ...(executed.metered ? { attemptMetered: executed.metered } : {}),
     executor,
     artifact: stored,
+    artifactBody,
     startedAtMs,
     executorMs,
   };
@@ -499,6 +503,12 @@ function completionLeg(
     '#error': 'error',
     '#result': 'result',
   };
+  const carry = carryArtifact(phase, work.artifactBody, work.artifact);
+  if (carry) {
+    sets.push(carry.set);
+    Object.assign(names, carry.names);
+    Object.assign(values, carry.values);
+  }
   if (work.output.audit) {
     sets.push('audit = :audit');
     values[':audit'] = auditJson(work.output.audit);
