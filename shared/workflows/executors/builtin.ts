@@ -367,7 +367,8 @@ const settlement: PhaseWork = async (context) => {
 
 /**
  * What each phase reads besides the workflow: earlier artifacts and the safety policy. The runner
- * fetches them while it marks the phase running, so that the executor's time is its own.
+ * fetches them once the start returned the item (which carries small artifacts and the policy),
+ * before the executor, so that the executor's time is its own.
  */
 export const PHASE_INPUTS: Record<string, { artifacts: string[]; safetyPolicy: boolean }> = {
   teacher: { artifacts: [], safetyPolicy: false },
