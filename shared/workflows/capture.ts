@@ -36,9 +36,9 @@ export async function capturePhase(
 
 /**
  * What a phase cost beyond its hold (prices rose since submission, for a workflow stored without
- * its quote's prices: `snapshot.ts`), charged like any budget
- * charge: the owner's available balance to `revenue`, admitted only if the budget has room.
- * The workflow leg records it, so a redelivered phase does not charge it again.
+ * its quote's prices: `snapshot.ts`), charged like any budget charge: the owner's available
+ * balance to `revenue`, admitted only if the budget has room. The workflow leg records it, so a
+ * redelivered phase does not charge it again.
  */
 export async function chargeExcess(
   deps: WorkflowDeps,
