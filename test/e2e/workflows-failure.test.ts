@@ -183,6 +183,31 @@ describe('A price change while a workflow runs', () => {
   });
 });
 
+describe('A safety policy change while a workflow runs', () => {
+  it('audits the running workflow by the policy its prompt was screened by', async () => {
+    const who = await researcher(t, { grant: '500', total: '150' });
+    const id = await submitted(t, who, { prompt: `${EXAMPLE_QUERY} [[pause:teacher:1500]]` });
+    const before = (await t.api('GET', '/v1/safety/policy', { key: t.adminKey })).body;
+    // Under this policy every artifact that names the query's "photonic" fails its audit (0.80 < 0.90).
+    const stricter = await t.api('PUT', '/v1/safety/policy', {
+      key: t.adminKey,
+      body: { threshold: 0.9, phrases: { dangerous: [...before.phrases.dangerous, 'photonic'] } },
+    });
+    expect(stricter.status).toBe(200);
+    try {
+      const workflow = await waitFor(t, who.key, id, finished);
+      expect(workflow.status).toBe('completed');
+      expect(workflow.response.safetyValidated).toBe(true);
+      expect(workflow.audit).toMatchObject({ verified: true, passed: true });
+    } finally {
+      await t.api('PUT', '/v1/safety/policy', {
+        key: t.adminKey,
+        body: { threshold: before.threshold, phrases: { dangerous: before.phrases.dangerous } },
+      });
+    }
+  });
+});
+
 describe('Re-drive', () => {
   it('lists a running workflow by its last change, and re-driving it charges nothing twice', async () => {
     const who = await researcher(t, { grant: '500', total: '150' });
