@@ -342,6 +342,10 @@ const ROWS: Record<string, Row> = {
   'GET /v1/health/report': { request: async () => ({ path: '/v1/health/report' }), expect: adminOnly(200) },
   'GET /v1/health/history': { request: async () => ({ path: '/v1/health/history' }), expect: adminOnly(200) },
   'POST /v1/health/sweeps': { request: async () => ({ path: '/v1/health/sweeps' }), expect: adminOnly(201) },
+  'GET /v1/budgets/{budgetId}/spend': {
+    request: async (w) => ({ path: `/v1/budgets/${await budget(w)}/spend?interval=hour` }),
+    expect: { other: 404, member: 200, owner: 200, admin: 200 },
+  },
 };
 
 const t = useRuntime(import.meta.filename);
