@@ -17,6 +17,7 @@ import { HEALTH_METRICS } from '#shared/health/metric-names.js';
 import { invokeGrants } from '#shared/workflows/models/arns.js';
 import { type ModelSettings, modelsInUse, readModelSettings } from '#shared/workflows/models/config.js';
 import { ArtifactBucket } from './constructs/artifact-bucket.js';
+import { ConsoleSite } from './constructs/console-site.js';
 import { PrsmHttpApi } from './constructs/http-api.js';
 import { PrsmFunction } from './constructs/prsm-function.js';
 import { PrsmTable } from './constructs/prsm-table.js';
@@ -210,6 +211,7 @@ export class PrsmStack extends Stack {
     });
     this.grantAccess(authorizerFunction, authorizer.access);
 
+    const consoleSite = new ConsoleSite(this, 'Console', { removalPolicy });
     const api = new PrsmHttpApi(this, 'HttpApi', {
       stage,
       routes: httpRoutes(),
@@ -217,7 +219,10 @@ export class PrsmStack extends Stack {
       catchAllFunctionId: catchAllFunction().id,
       authorizer: { handler: authorizerFunction },
       removalPolicy,
+      corsOrigins: [consoleSite.origin],
     });
+    consoleSite.deploy(api.url);
+    new CfnOutput(this, 'ConsoleUrl', { value: consoleSite.origin, description: 'The web console' });
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the PRSM HTTP API' });
     // Operations scripts (creating the first admin, restores) need the table's name.
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The single DynamoDB table' });

@@ -42,6 +42,13 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
+/** What a locator reads, the non-breaking space between a figure and "FTNS" as a plain one. */
+const text = async (selector: string) =>
+  ((await page.getByTestId(selector).textContent()) ?? '').replace(/\u00a0/g, ' ').trim();
+
+/** Waits for a state of the page, with the suite's generous bound (no timing is asserted). */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: GENEROUS_WAIT_MS, interval: 200 });
+
 const open = async (hash: string) => {
   await page.goto(`${runtime.url}/${hash}`);
   await page.locator('h1').first().waitFor();
@@ -80,7 +87,7 @@ describe('The web console', () => {
 
   it('shows the demo buyer their balance on the overview', async () => {
     await open('#/');
-    await expect.poll(() => page.getByTestId('balance').innerText()).toContain('5,000.00');
+    await poll(() => text('balance')).toContain('5,000.00');
     await checkPage('overview');
   });
 
@@ -99,13 +106,13 @@ describe('The web console', () => {
     await page.getByRole('button', { name: 'Review the cost' }).waitFor();
     await checkPage('listing');
     await page.getByRole('button', { name: 'Review the cost' }).click();
-    await expect.poll(() => page.getByTestId('quote').innerText()).toContain('10.00 FTNS');
+    await poll(() => text('quote')).toContain('10.00 FTNS');
     await page.getByRole('button', { name: 'Confirm purchase' }).click();
     await page.getByTestId('order-done').waitFor();
 
     const budget = await api('GET', `/v1/budgets/${BUDGET}`, { key: BUYER.key });
     expect(budget.body.spent).toBe('10.00');
-    expect(await page.getByTestId('new-spent').innerText()).toContain('10.00 FTNS');
+    expect(await text('new-spent')).toContain('10.00 FTNS');
     const orders = await api('GET', '/v1/orders', { key: BUYER.key });
     expect(orders.body.items.map((o: { lines: { listingId: string }[] }) => o.lines[0]?.listingId)).toEqual([
       LISTING,
@@ -120,22 +127,20 @@ describe('The web console', () => {
     const spend = await api('GET', `/v1/budgets/${BUDGET}/spend?interval=day`, { key: BUYER.key });
     expect(spend.body.items.length).toBeGreaterThan(0);
     const chart = page.locator('[data-chart="Spend per day"]');
-    await expect.poll(() => chart.getAttribute('data-points')).toBe(String(spend.body.items.length));
+    await poll(() => chart.getAttribute('data-points')).toBe(String(spend.body.items.length));
     expect(await chart.locator('canvas').count()).toBe(1);
-    expect(await page.getByTestId('budget-spent').innerText()).toContain('10.00 FTNS');
+    expect(await text('budget-spent')).toContain('10.00 FTNS');
     await checkPage('budget');
   });
 
   it('submits the example workflow with its estimate first and watches it reach completed at 112.90', async () => {
     await open('#/workflows');
     await page.getByRole('button', { name: 'Estimate the cost' }).click();
-    await expect.poll(() => page.getByTestId('workflow-estimate').innerText()).toContain('112.90 FTNS');
+    await poll(() => text('workflow-estimate')).toContain('112.90 FTNS');
     await checkPage('workflows');
     await page.getByRole('button', { name: 'Submit workflow' }).click();
-    await expect
-      .poll(() => page.getByTestId('workflow-status').innerText(), { timeout: GENEROUS_WAIT_MS })
-      .toBe('completed');
-    expect(await page.getByTestId('workflow-cost').innerText()).toBe('112.90 FTNS');
+    await poll(() => text('workflow-status')).toBe('completed');
+    expect(await text('workflow-cost')).toBe('112.90 FTNS');
     expect(await page.locator('.timeline > li').count()).toBe(7);
     await page.getByRole('heading', { name: 'Report' }).waitFor();
     await checkPage('workflow');
@@ -143,13 +148,16 @@ describe('The web console', () => {
 
   it('fits a phone: the overview and the budget page at 390 px', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await open('#/');
-    await checkPage('overview-phone');
-    await open(`#/budgets/${BUDGET}`);
-    await page.locator('[data-chart="Spend per day"] canvas').waitFor();
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-    await checkPage('budget-phone');
-    await page.setViewportSize({ width: 1280, height: 900 });
+    try {
+      await open('#/');
+      await checkPage('overview-phone');
+      await open(`#/budgets/${BUDGET}`);
+      await page.locator('[data-chart="Spend per day"] canvas').waitFor();
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      await checkPage('budget-phone');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('shows a seller their listings and the sale, after signing the buyer out', async () => {
@@ -167,12 +175,12 @@ describe('The web console', () => {
     const points = async () =>
       (await api('GET', '/v1/health/history?limit=50', { key: DEVELOPMENT_ADMIN_KEY })).body.items.length;
     const chart = page.locator('[data-chart="Health score history"]');
-    await expect.poll(() => chart.getAttribute('data-points')).toBe(String(await points()));
+    await poll(() => chart.getAttribute('data-points')).toBe(String(await points()));
     await page.getByRole('button', { name: 'Run a sweep now' }).click();
     await page.getByRole('button', { name: 'Run a sweep now' }).waitFor();
     const after = await points();
     expect(after).toBeGreaterThanOrEqual(2);
-    await expect.poll(() => chart.getAttribute('data-points')).toBe(String(after));
+    await poll(() => chart.getAttribute('data-points')).toBe(String(after));
     await checkPage('admin');
   });
 

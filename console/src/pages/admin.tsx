@@ -4,7 +4,7 @@ import type { ApiKey, ComponentPrice, HealthCheck, HealthReport, Me } from '../t
 import { Problem, Show, useAction, useLoad } from '../ui/async.js';
 import { TimeChart } from '../ui/chart.js';
 import { Ftns, StatusBadge, when } from '../ui/figures.js';
-import { Title } from '../ui/layout.js';
+import { ScrollRegion, Title } from '../ui/layout.js';
 
 export function AdminPage() {
   return (
@@ -68,7 +68,7 @@ function HealthView({ reports }: { reports: HealthReport[] }) {
         xPadSeconds={300}
       />
       <h3>Checks of the last sweep</h3>
-      <div class="table-wrap">
+      <ScrollRegion>
         <table>
           <thead>
             <tr>
@@ -103,7 +103,7 @@ function HealthView({ reports }: { reports: HealthReport[] }) {
             )}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </>
   );
 }
@@ -210,7 +210,7 @@ function Prices() {
       <h2 id="prices-title">Price list</h2>
       <Show loaded={prices} what="the price list">
         {(all) => (
-          <div class="table-wrap">
+          <ScrollRegion>
             <table>
               <thead>
                 <tr>
@@ -235,7 +235,7 @@ function Prices() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </Show>
     </section>

@@ -6,7 +6,7 @@ import type { Budget, BudgetAlert, Expansion, Me, SpendBucket } from '../types.j
 import { Problem, Show, useAction, useLoad } from '../ui/async.js';
 import { TimeChart } from '../ui/chart.js';
 import { Ftns, Meter, StatusBadge, when } from '../ui/figures.js';
-import { Title } from '../ui/layout.js';
+import { ScrollRegion, Title } from '../ui/layout.js';
 
 export function BudgetPage({ id, me }: { id: string; me: Me }) {
   const budget = useLoad(() => get<Budget>(`/v1/budgets/${id}`), [id]);
@@ -179,7 +179,7 @@ function SpendFigure({ buckets, interval }: { buckets: SpendBucket[]; interval: 
       />
       <details>
         <summary>Figures</summary>
-        <div class="table-wrap">
+        <ScrollRegion>
           <table>
             <thead>
               <tr>
@@ -204,7 +204,7 @@ function SpendFigure({ buckets, interval }: { buckets: SpendBucket[]; interval: 
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </details>
     </>
   );

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { call, get, getAll, newIdempotencyKey, type Page } from '../api.js';
+import { formatFtns } from '../money.js';
 import { href } from '../router.js';
 import type { Budget, Estimate, Listing, Me, Order, Review } from '../types.js';
 import { Problem, Show, useAction, useLoad } from '../ui/async.js';
@@ -149,7 +150,7 @@ function Buy({ listing }: { listing: Listing }) {
                 >
                   {all.map((b) => (
                     <option key={b.id} value={b.id}>
-                      {b.name} ({b.remaining} remaining)
+                      {b.name} ({formatFtns(b.remaining)} FTNS remaining)
                     </option>
                   ))}
                 </select>

@@ -3,7 +3,7 @@ import { href } from '../router.js';
 import type { Me, Order } from '../types.js';
 import { Problem, Show, useAction, useLoad } from '../ui/async.js';
 import { Ftns, StatusBadge, when } from '../ui/figures.js';
-import { Title } from '../ui/layout.js';
+import { ScrollRegion, Title } from '../ui/layout.js';
 
 /** The caller's orders, newest first; admins refund (the API lets only them). */
 export function OrdersPage({ me }: { me: Me }) {
@@ -24,7 +24,7 @@ export function OrdersPage({ me }: { me: Me }) {
           page.items.length === 0 ? (
             <p class="muted">No order yet.</p>
           ) : (
-            <div class="table-wrap">
+            <ScrollRegion>
               <table data-testid="orders">
                 <thead>
                   <tr>
@@ -81,7 +81,7 @@ export function OrdersPage({ me }: { me: Me }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           )
         }
       </Show>

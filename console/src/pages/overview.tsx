@@ -4,7 +4,7 @@ import { href } from '../router.js';
 import type { Account, Budget, Entry, Me, WorkflowSummary } from '../types.js';
 import { Show, useLoad } from '../ui/async.js';
 import { Ftns, Meter, StatusBadge, when } from '../ui/figures.js';
-import { Title } from '../ui/layout.js';
+import { ScrollRegion, Title } from '../ui/layout.js';
 
 /** A budget is near its limit from its first alert threshold on. */
 const nearLimit = (budget: Budget) =>
@@ -95,7 +95,7 @@ export function OverviewPage({ me }: { me: Me }) {
             page.items.length === 0 ? (
               <p class="muted">No entries yet.</p>
             ) : (
-              <div class="table-wrap">
+              <ScrollRegion>
                 <table>
                   <thead>
                     <tr>
@@ -123,7 +123,7 @@ export function OverviewPage({ me }: { me: Me }) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollRegion>
             )
           }
         </Show>

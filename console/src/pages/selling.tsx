@@ -3,7 +3,7 @@ import { href } from '../router.js';
 import type { Listing, Sale } from '../types.js';
 import { Show, useLoad } from '../ui/async.js';
 import { Ftns, StatusBadge, when } from '../ui/figures.js';
-import { Title } from '../ui/layout.js';
+import { ScrollRegion, Title } from '../ui/layout.js';
 
 /** A seller's listings in every status and the sales of them. */
 export function SellingPage() {
@@ -41,7 +41,7 @@ export function SellingPage() {
             page.items.length === 0 ? (
               <p class="muted">No sale yet.</p>
             ) : (
-              <div class="table-wrap">
+              <ScrollRegion>
                 <table>
                   <thead>
                     <tr>
@@ -82,7 +82,7 @@ export function SellingPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollRegion>
             )
           }
         </Show>

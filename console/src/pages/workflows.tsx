@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { call, get, getAll, newIdempotencyKey, type Page } from '../api.js';
+import { formatFtns } from '../money.js';
 import { href, navigate } from '../router.js';
 import type { Budget, Estimate, WorkflowSummary } from '../types.js';
 import { Problem, Show, useAction, useLoad } from '../ui/async.js';
 import { Ftns, StatusBadge, when } from '../ui/figures.js';
-import { Title } from '../ui/layout.js';
+import { ScrollRegion, Title } from '../ui/layout.js';
 
 export function WorkflowsPage() {
   const workflows = useLoad(() => get<Page<WorkflowSummary>>('/v1/workflows?limit=25'), []);
@@ -19,7 +20,7 @@ export function WorkflowsPage() {
             page.items.length === 0 ? (
               <p class="muted">No workflow yet.</p>
             ) : (
-              <div class="table-wrap">
+              <ScrollRegion>
                 <table>
                   <thead>
                     <tr>
@@ -54,7 +55,7 @@ export function WorkflowsPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollRegion>
             )
           }
         </Show>
@@ -118,7 +119,7 @@ function Submit() {
               >
                 {all.map((b) => (
                   <option key={b.id} value={b.id}>
-                    {b.name} ({b.remaining} remaining)
+                    {b.name} ({formatFtns(b.remaining)} FTNS remaining)
                   </option>
                 ))}
               </select>

@@ -71,3 +71,13 @@ export function Title({ children }: { children: ComponentChildren }) {
     </h1>
   );
 }
+
+/** A table's box: it scrolls sideways on a narrow screen, so the keyboard can reach and scroll it. */
+export function ScrollRegion({ children }: { children: ComponentChildren }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must take focus to be scrolled by keyboard
+    <div class="table-wrap" tabIndex={0}>
+      {children}
+    </div>
+  );
+}
