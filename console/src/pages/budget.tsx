@@ -87,7 +87,9 @@ function BudgetView({ budget: b, me, reload }: { budget: Budget; me: Me; reload(
                 ) : (
                   <span class="muted"> (no allocation)</span>
                 )}
-                <Meter label={`${slug} against its allocation`} percent={c.utilisation} />
+                {c.utilisation !== null ? (
+                  <Meter label={`${slug} against its allocation`} percent={c.utilisation} />
+                ) : null}
               </li>
             ))}
           </ul>
@@ -106,7 +108,9 @@ function BudgetView({ budget: b, me, reload }: { budget: Budget; me: Me; reload(
                 ) : (
                   <span class="muted"> (no cap)</span>
                 )}
-                <Meter label={`${m.userId} against their cap`} percent={m.utilisation} />
+                {m.utilisation !== null ? (
+                  <Meter label={`${m.userId} against their cap`} percent={m.utilisation} />
+                ) : null}
               </li>
             ))}
           </ul>

@@ -16,7 +16,7 @@ export interface ChartProps {
   /** Exact tick labels at plot coordinates; uPlot's own ticks otherwise (scores, counts). */
   yTicks?: { at: number; label: string }[];
   yRange?: [number, number];
-  /** Half the room either side of a lone point, in seconds. */
+  /** The room before the first point and after the last, in seconds. */
   xPadSeconds?: number;
 }
 
@@ -35,10 +35,8 @@ export function TimeChart({ label, xs, ys, bars, yTicks, yRange, xPadSeconds = 1
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: {
-        x: {
-          time: true,
-          range: (_u, min, max) => (min === max ? [min - xPadSeconds, max + xPadSeconds] : [min, max]),
-        },
+        // Room either side, so the first and last bars are drawn whole and a lone point has a span.
+        x: { time: true, range: () => [(xs[0] ?? 0) - xPadSeconds, (xs.at(-1) ?? 0) + xPadSeconds] },
         y: yRange ? { range: () => yRange } : { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
       },
       axes: [
