@@ -407,6 +407,10 @@ const ROWS: Record<string, Row> = {
     // A delivery to a port nobody listens on is still being retried: refused as pending, to those who may see it.
     expect: ownerAndAdmin(409),
   },
+  'GET /v1/budgets/{budgetId}/spend': {
+    request: async (w) => ({ path: `/v1/budgets/${await budget(w)}/spend?interval=hour` }),
+    expect: { other: 404, member: 200, owner: 200, admin: 200 },
+  },
 };
 
 const t = useRuntime(import.meta.filename);
