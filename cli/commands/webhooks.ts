@@ -25,14 +25,16 @@ const renderEndpoint = (endpoint: Endpoint) =>
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** `--secret`: a Standard Webhooks secret, as `create` prints them (standardwebhooks decodes it). */
 function secretArgument(text: string): string {
-  try {
-    new Webhook(text);
-  } catch {
-    throw new InvalidArgumentError('a Standard Webhooks secret: whsec_ and base64');
-  }
-  if (!text.startsWith('whsec_'))
-    throw new InvalidArgumentError('a Standard Webhooks secret: whsec_ and base64');
+  const valid = (() => {
+    try {
+      return text.startsWith('whsec_') && Boolean(new Webhook(text));
+    } catch {
+      return false;
+    }
+  })();
+  if (!valid) throw new InvalidArgumentError('a Standard Webhooks secret: whsec_ and base64');
   return text;
 }
 
@@ -134,7 +136,7 @@ export function registerWebhooks(program: Command): void {
       withContext(
         async (context, options: { forwardTo: string; secret?: string; type?: string; interval: number }) => {
           const secret = options.secret ?? newSecret();
-          // Standard output is one JSON line per happening with --json (the first holds the secret).
+          // With --json, standard output is JSON lines: the first holds the secret, then one per event.
           const line = (data: object, human: string) =>
             process.stdout.write(`${context.json ? JSON.stringify(data) : human}\n`);
           const stop = new AbortController();
@@ -150,11 +152,9 @@ export function registerWebhooks(program: Command): void {
               intervalMs: options.interval,
               signal: stop.signal,
               onReady: (from) => {
-                if (context.json) line({ ready: true, forwardTo: options.forwardTo, secret, from }, '');
-                else {
-                  context.note(`Forwarding your events from ${from} to ${options.forwardTo} (Ctrl-C stops).`);
-                  context.note(`Signing secret: ${secret}`);
-                }
+                const ready = `Forwarding your events from ${from} to ${options.forwardTo} (Ctrl-C stops).`;
+                line({ ready: true, forwardTo: options.forwardTo, secret, from }, ready);
+                context.note(`Signing secret: ${secret}`);
               },
               onForward: (forwarded: Forwarded) =>
                 line(
