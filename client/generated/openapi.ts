@@ -630,6 +630,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/budgets/{budgetId}/spend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The budget's spend per UTC day or hour, oldest first (members and admins); buckets without charges are left out
+         * @description The budget's spend per UTC day or hour, oldest first (members and admins); buckets without charges are left out.
+         *
+         *     Needs an API key.
+         */
+        get: operations["getBudgetSpend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/prices": {
         parameters: {
             query?: never;
@@ -1772,6 +1794,20 @@ export interface components {
                 balance: boolean;
                 all: boolean;
             };
+        };
+        SpendBucket: {
+            /**
+             * Format: date-time
+             * @description The bucket's first instant (UTC day or hour)
+             */
+            start: string;
+            /**
+             * @description Charges minus refunds in the bucket, exact
+             * @example 29.99
+             */
+            amount: string;
+            /** @description Charge records in the bucket (refunds count) */
+            charges: number;
         };
         ComponentPrice: {
             component: string;
@@ -7075,6 +7111,140 @@ export interface operations {
                         status?: 422;
                         /** @enum {unknown} */
                         code?: "validation_failed" | "unknown_listing" | "own_listing" | "executor_unavailable" | "model_unpriced";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    getBudgetSpend: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                interval?: "day" | "hour";
+            };
+            header?: never;
+            path: {
+                budgetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of spend buckets */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SpendBucket"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Malformed request. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
                     };
                 };
             };
