@@ -1,12 +1,19 @@
 import type { Micro } from '#platform/money.js';
-import type { TransactItem } from '#platform/transaction.js';
+import type { TransactItem, Transaction } from '#platform/transaction.js';
 import { type Charge, chargeRecordPut, commitWithBudget } from '#shared/budgets/charges.js';
 import { type CaptureCharge, captureHeldFunds } from '#shared/budgets/hold-capture.js';
+import type { OnwardMove } from '#shared/ledger/holds.js';
 import { Posting } from '#shared/ledger/posting.js';
 import type { PhaseDefinition } from '#shared/prices/phases.js';
 import { WorkflowChangedError } from './errors.js';
 import type { Workflow } from './workflow.js';
 import type { WorkflowDeps } from './workflow-deps.js';
+
+/** More of a phase's capture: payments on from `revenue` and legs of the same transaction (a provider network's lease). */
+export interface CaptureExtras {
+  onward?: readonly OnwardMove[];
+  legs?: (tx: Transaction, now: Date) => void;
+}
 
 /**
  * A phase's payment: its hold captured to `revenue` and the budget's spent raised in the phase's
@@ -20,6 +27,7 @@ export async function capturePhase(
   phase: PhaseDefinition,
   amount: Micro,
   workflowLeg: (now: Date) => TransactItem,
+  extras: CaptureExtras = {},
 ): Promise<void> {
   const state = workflow.phases[phase.number - 1]!;
   await captureHeldFunds(
@@ -27,7 +35,11 @@ export async function capturePhase(
     { holdId: state.holdId, ownerId: workflow.ownerId, amount },
     {
       charge: phaseChargeOf(workflow, phase),
-      extend: (tx, _hold, now) => tx.add(workflowLeg(now), (item) => new WorkflowChangedError(item)),
+      ...(extras.onward ? { onward: extras.onward } : {}),
+      extend: (tx, _hold, now) => {
+        tx.add(workflowLeg(now), (item) => new WorkflowChangedError(item));
+        extras.legs?.(tx, now);
+      },
     },
   );
 }

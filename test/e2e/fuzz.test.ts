@@ -11,6 +11,8 @@ import { listingBody } from './marketplace-support.js';
  * or a problem+json, and the books intact at the end. `npm run fuzz` runs it longer.
  */
 const RUNS = Number(process.env.PRSM_FUZZ_RUNS ?? 12);
+// A node's request for work waits this long when there is none (its default, 10 s, is for real nodes).
+process.env.PRSM_LEASE_WAIT_MS ??= '100';
 const t = useRuntime(import.meta.filename);
 
 const send: Send = async (method, path, options) => {
@@ -78,6 +80,11 @@ async function world() {
     body: { prompt: 'Analyze photonic crystals', budgetId: budget.body.id },
     headers: { 'idempotency-key': 'fuzz-workflow' },
   });
+  const node = await t.api('POST', '/v1/nodes', {
+    key: user.key,
+    body: { name: 'fuzz node', capabilities: ['teacher'], stake: '100' },
+    headers: { 'idempotency-key': 'fuzz-node' },
+  });
   return {
     user,
     known: {
@@ -94,6 +101,8 @@ async function world() {
       workflowId: [workflow.body.id],
       phase: ['teacher', '1', 'settlement'],
       category: ['model_inference', 'x', 'constructor'],
+      nodeId: [node.body.node.id],
+      leaseId: ['lse_01JUNKNOWN'],
     },
   };
 }

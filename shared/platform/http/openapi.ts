@@ -35,6 +35,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   safety: 'The safety policy that screens workflow prompts',
   health: "The health sweep's verdict, reports and history",
   platform: 'This document',
+  network: 'The provider network: staked nodes, their leases of workflow phases, results, reputation',
 };
 
 /** The headers the API sets besides HTTP's own. */
