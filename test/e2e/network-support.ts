@@ -27,7 +27,8 @@ export function agentOf(
     key: who.key,
     name,
     heartbeatMs: 1000,
-    log: () => undefined,
+    // PRSM_TEST_AGENT_LOG=1 shows what the agents did.
+    log: process.env.PRSM_TEST_AGENT_LOG ? (line) => console.error(line) : () => undefined,
     ...options,
   });
 }
@@ -45,6 +46,10 @@ export const micro = (ftns: string): bigint => {
 
 /** The marketplace's 2.5 % fee, rounded half-up to the micro-FTNS: what the owner does not get. */
 export const proceedsOf = (cost: bigint): bigint => cost - (cost * 25_000n * 2n + 1_000_000n) / 2_000_000n;
+
+/** What the owners of the nodes were due for these workflows' phases. */
+export const phaseProceeds = (workflows: Json[]): bigint =>
+  workflows.flatMap((w) => w.phases).reduce((sum: bigint, p: Json) => sum + proceedsOf(micro(p.cost)), 0n);
 
 export async function until<T>(
   look: () => Promise<T>,

@@ -61,7 +61,8 @@ export function startAgent(options: AgentOptions): Agent {
         ...headers,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: abort.signal,
+      // A request for work waits at most its route's wait; none should take longer than API Gateway's 30 s.
+      signal: AbortSignal.any([abort.signal, AbortSignal.timeout(30_000)]),
     });
     const text = await response.text();
     return {
@@ -107,7 +108,9 @@ export function startAgent(options: AgentOptions): Agent {
     try {
       if (!definition) throw new Error(`unknown phase ${lease.phase}`);
       const phaseContext = phaseContextFromLease(context, definition, async (url) => {
-        const response = await fetch(url, { signal: abort.signal });
+        const response = await fetch(url, {
+          signal: AbortSignal.any([abort.signal, AbortSignal.timeout(30_000)]),
+        });
         if (!response.ok) throw new Error(`artifact link answered ${response.status}`);
         return Buffer.from(await response.arrayBuffer());
       });
@@ -161,6 +164,8 @@ export function startAgent(options: AgentOptions): Agent {
           continue;
         }
         holding = true;
+        const taken = offered.body!.lease as { id: string; phase: string; workflowId: string };
+        log(`node ${id}: took ${taken.phase} of ${taken.workflowId} (lease ${taken.id})`);
         try {
           await work(id, offered.body!.lease as never, offered.body!.context as LeaseContext);
         } finally {
