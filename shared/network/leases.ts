@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '#platform/http/principal.js';
 import { newId } from '#platform/ids.js';
 import { type TransactItem, Transaction } from '#platform/transaction.js';
-import { PHASES } from '#shared/prices/phases.js';
+import type { LedgerDeps } from '#shared/ledger/ledger.js';
 import { getPrices } from '#shared/prices/price-list.js';
 import { artifactLink } from '#shared/workflows/artifacts.js';
 import { PHASE_INPUTS } from '#shared/workflows/executors/builtin.js';
@@ -68,7 +68,7 @@ export async function claimLease(
 
 /** The offers a node could take now: open ones and claimed ones past their deadline, oldest first. */
 export async function availableOffers(
-  deps: NetworkDeps,
+  deps: LedgerDeps,
   capability: string,
   now: Date,
   limit = 10,
@@ -286,7 +286,7 @@ export async function ownLease(deps: NetworkDeps, leaseId: string, principal: Pr
  * the node excluded, the lease's end, and the node's reputation step.
  */
 export function closingLegs(
-  deps: NetworkDeps,
+  deps: LedgerDeps,
   lease: Lease,
   node: ProviderNode,
   outcome: NodeOutcome & { reason: 'failed' | 'expired' | 'rejected' },
@@ -352,7 +352,7 @@ export async function withNodeRetries<T>(attempt: () => Promise<T>, tries = 5): 
   }
 }
 
-async function leaseById(deps: NetworkDeps, leaseId: string): Promise<Lease | undefined> {
+async function leaseById(deps: LedgerDeps, leaseId: string): Promise<Lease | undefined> {
   const { Item } = await deps.table.doc.send(
     new GetCommand({ TableName: deps.table.name, Key: leaseKey(leaseId), ConsistentRead: true }),
   );
@@ -364,7 +364,7 @@ async function leaseById(deps: NetworkDeps, leaseId: string): Promise<Lease | un
  * and excluded from this offer. Answers the reopened offer, or undefined when another caller
  * (a claim, the sweep) got there first.
  */
-export async function reofferExpired(deps: NetworkDeps, offer: Offer): Promise<Offer | undefined> {
+export async function reofferExpired(deps: LedgerDeps, offer: Offer): Promise<Offer | undefined> {
   if (offer.status !== 'claimed' || !offer.leaseId || !offer.nodeId) return undefined;
   const leaseId = offer.leaseId;
   try {
@@ -424,24 +424,4 @@ export async function failLease(
     }
     return { ...lease, status: 'failed' as const, finishedAt: now.toISOString(), reason };
   });
-}
-
-/** Every capability's offers waiting, for the health check: count and the oldest. */
-export async function waitingOffers(
-  deps: NetworkDeps,
-): Promise<{ capability: string; waiting: number; oldest: string | null; expired: number }[]> {
-  const now = deps.clock.now();
-  return Promise.all(
-    PHASES.map(async (phase) => {
-      const offers = await availableOffers(deps, phase.id, now, 100);
-      const open = offers.filter((o) => o.status === 'open');
-      const expired = offers.filter((o) => o.status === 'claimed');
-      return {
-        capability: phase.id,
-        waiting: open.length,
-        oldest: open[0]?.offeredAt ?? null,
-        expired: expired.length,
-      };
-    }),
-  );
 }

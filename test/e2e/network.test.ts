@@ -201,3 +201,33 @@ describe('accountability', () => {
     expect(refused.body.code).toBe('stake_too_low');
   });
 });
+
+describe('the network in the health sweep', () => {
+  it('counts active nodes per capability and the work waiting; work no active node serves degrades it', async () => {
+    const ada = await researcher(t);
+    // Every node here goes quiet (no agent runs): the offer waits with nobody to take it.
+    const id = await submitted(t, ada, { prompt: EXAMPLE_QUERY, executor: 'network' });
+    await until(
+      async () => (await t.api('GET', '/v1/nodes?limit=100', { key: t.adminKey })).body.items,
+      (nodes: Json[]) => nodes.every((n) => n.status !== 'active'),
+      'every node inactive',
+    );
+    const sweep = async () => {
+      const response = await t.api('POST', '/v1/health/sweeps', { key: t.adminKey });
+      expect(response.status).toBe(201);
+      return response.body.components.find((c: Json) => c.name === 'network');
+    };
+    const quiet = await sweep();
+    expect(quiet.status).toBe('degraded');
+    expect(quiet.detail).toContain('active nodes: none');
+    expect(quiet.detail).toMatch(/waiting: teacher 1 \(oldest /);
+
+    const agent = agentOf(t, await owner(t), 'health');
+    await waitFor(t, ada.key, id, finished);
+    const served = await sweep();
+    await agent.stop();
+    expect(served.status).toBe('healthy');
+    expect(served.detail).toContain('teacher 1');
+    expect(served.detail).toContain('waiting: none');
+  });
+});

@@ -22,6 +22,14 @@ export interface AgentOptions {
   tamper?: (output: PhaseOutput, context: LeaseContext) => PhaseOutput;
   /** Tests: a slow node, this long between taking a lease and answering it. */
   holdMs?: number;
+  /** Benchmarks: each answered lease's timings (ms): the claim request, the executor, the result request. */
+  onLease?: (timing: {
+    phase: string;
+    claimMs: number;
+    workMs: number;
+    resultMs: number;
+    status: number;
+  }) => void;
 }
 
 export interface Agent {
@@ -102,7 +110,9 @@ export function startAgent(options: AgentOptions): Agent {
     id: string,
     lease: { id: string; phase: string; workflowId: string },
     context: LeaseContext,
+    claimMs: number,
   ) => {
+    const workStart = performance.now();
     const definition = PHASES.find((p) => p.id === lease.phase);
     let output: PhaseOutput;
     try {
@@ -127,7 +137,15 @@ export function startAgent(options: AgentOptions): Agent {
     if (options.holdMs) await sleep(options.holdMs);
     if (abort.signal.aborted) return;
     const { metered: _metered, executor: _executor, ...result } = output;
+    const resultStart = performance.now();
     const answer = await call('POST', `/v1/leases/${lease.id}/result`, { output: result });
+    options.onLease?.({
+      phase: lease.phase,
+      claimMs,
+      workMs: resultStart - workStart,
+      resultMs: performance.now() - resultStart,
+      status: answer.status,
+    });
     if (answer.status === 200) {
       const payment = (answer.body!.lease as { payment: { proceeds: string } | null }).payment;
       accepted.push({
@@ -155,7 +173,9 @@ export function startAgent(options: AgentOptions): Agent {
     try {
       await call('POST', `/v1/nodes/${id}/heartbeat`);
       while (running && !abort.signal.aborted) {
+        const claimStart = performance.now();
         const offered = await call('POST', `/v1/nodes/${id}/leases`);
+        const claimMs = performance.now() - claimStart;
         if (offered.status === 204) continue;
         if (offered.status !== 200) {
           log(`node ${id}: no lease: ${offered.status} ${String(offered.body?.code)}`);
@@ -167,7 +187,7 @@ export function startAgent(options: AgentOptions): Agent {
         const taken = offered.body!.lease as { id: string; phase: string; workflowId: string };
         log(`node ${id}: took ${taken.phase} of ${taken.workflowId} (lease ${taken.id})`);
         try {
-          await work(id, offered.body!.lease as never, offered.body!.context as LeaseContext);
+          await work(id, offered.body!.lease as never, offered.body!.context as LeaseContext, claimMs);
         } finally {
           holding = false;
         }
