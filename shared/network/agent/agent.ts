@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PHASES } from '#shared/prices/phases.js';
 import { builtinExecutor } from '#shared/workflows/executors/builtin.js';
 import type { PhaseExecutor, PhaseOutput } from '#shared/workflows/executors/executor.js';
@@ -89,7 +90,7 @@ export function startAgent(options: AgentOptions): Agent {
       'POST',
       '/v1/nodes',
       { name, capabilities: options.capabilities ?? PHASES.map((p) => p.id), stake: options.stake ?? '100' },
-      { 'idempotency-key': `node-${name}-${Date.now()}` },
+      { 'idempotency-key': `node-${randomUUID()}` },
     );
     if (created.status !== 201)
       throw new Error(`node not registered: ${created.status} ${JSON.stringify(created.body)}`);
