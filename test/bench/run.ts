@@ -5,6 +5,7 @@ import { budgets } from './budgets.js';
 import { bundles } from './bundles.js';
 import { ledger } from './ledger.js';
 import { marketplace } from './marketplace.js';
+import { network } from './network.js';
 import type { Benchmark, Section } from './section.js';
 import { workflows } from './workflows.js';
 import { workflowsModel } from './workflows-model.js';
@@ -15,7 +16,7 @@ import { workflowsModel } from './workflows-model.js';
  */
 
 /** Add a benchmark here: a module in test/bench/ exporting a `Benchmark`. */
-const benchmarks: Benchmark[] = [bundles, ledger, budgets, workflows, workflowsModel, marketplace];
+const benchmarks: Benchmark[] = [bundles, ledger, budgets, workflows, workflowsModel, marketplace, network];
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const JSON_OUT = join(ROOT, '.build', 'bench.json');
