@@ -116,7 +116,8 @@ export const handler = httpFunction([
       ? await basketLines(budgetDeps(), principal, listingIds, body.category)
       : [];
     // A model workflow is estimated at what it would hold: its phases' worst cases, as lines.
-    const modelWorkflow = body.workflow && body.executor !== 'builtin';
+    // The provider network runs the built-in phases at their prices: estimated as the built-in executor.
+    const modelWorkflow = body.workflow && body.executor !== 'builtin' && body.executor !== 'network';
     if (modelWorkflow) {
       const prices = await getPrices(budgetDeps().table);
       lines.push(...holdLines(readExecutorEnv().models, body.executor, prices));

@@ -345,7 +345,7 @@ export const estimateRoute = defineRoute({
     .strictObject({
       budgetId,
       workflow: z.boolean().default(false).meta({ description: 'Estimate a research workflow' }),
-      executor: z.enum(['builtin', 'openai', 'bedrock']).default('builtin').meta({
+      executor: z.enum(['builtin', 'openai', 'bedrock', 'network']).default('builtin').meta({
         description:
           "The workflow's executor: on a model provider the estimate is the sum of the phases' holds (their worst case), not corrected by history",
       }),

@@ -81,8 +81,8 @@ export interface AuditTrail {
   passed: boolean;
 }
 
-/** `builtin`: the deterministic demonstration; a provider: the model phases on it. */
-export type ExecutorName = 'builtin' | 'openai' | 'bedrock';
+/** `builtin`: the deterministic demonstration; a provider: the model phases on it; `network`: provider nodes. */
+export type ExecutorName = 'builtin' | 'openai' | 'bedrock' | 'network';
 
 export interface WorkflowResponse {
   /** `builtin-demo` for the deterministic demonstration, else the provider. */
