@@ -2,12 +2,22 @@ import { Command, CommanderError, Option } from 'commander';
 import { PrsmProblem } from '#client/index.js';
 import { registerAccount } from './commands/account.js';
 import { registerBudgets } from './commands/budgets.js';
+import { registerEvents } from './commands/events.js';
 import { registerMarket, registerOrders } from './commands/market.js';
+import { registerWebhooks } from './commands/webhooks.js';
 import { registerWorkflows } from './commands/workflows.js';
 import { UsageError } from './context.js';
 
 /** Each command group registers itself; a new group (events, webhooks) is one file and one entry here. */
-const GROUPS = [registerAccount, registerBudgets, registerMarket, registerOrders, registerWorkflows];
+const GROUPS = [
+  registerAccount,
+  registerBudgets,
+  registerMarket,
+  registerOrders,
+  registerWorkflows,
+  registerEvents,
+  registerWebhooks,
+];
 
 const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
 

@@ -4,6 +4,7 @@ import { healthRoutes, healthSweepRoutes } from '#functions/health/contract.js';
 import { identityRoutes } from '#functions/identity/contract.js';
 import { ledgerRoutes } from '#functions/ledger/contract.js';
 import { marketplaceRoutes } from '#functions/marketplace/contract.js';
+import { networkRoutes } from '#functions/network/contract.js';
 import { platformRoutes } from '#functions/platform/contract.js';
 import { priceRoutes } from '#functions/prices/contract.js';
 import { webhookRoutes } from '#functions/webhooks/contract.js';
@@ -280,6 +281,18 @@ export const functions: FunctionSpec[] = [
       sendsTo: ['webhook-deliveries', 'notifications'],
       sendsToDlqOf: ['webhook-deliveries'],
     },
+  },
+  {
+    id: 'network-api',
+    entry: 'functions/network/api.ts',
+    description:
+      'Provider network: nodes (stake, heartbeat), leases of network workflow phases, results verified and paid, slashing',
+    memoryMb: 1024,
+    // A lease request waits for work at most PRSM_LEASE_WAIT_MS (10 s, at most 20 s): within API Gateway's 30 s.
+    timeoutSeconds: 25,
+    triggers: [{ kind: 'http', routes: networkRoutes }],
+    // A result is a phase's capture: its artifact, its budget charge (alerts) and the next phase's message.
+    access: { table: 'readwrite', bucket: 'readwrite', sendsTo: ['workflow-phases', 'notifications'] },
   },
 ];
 

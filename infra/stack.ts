@@ -18,6 +18,7 @@ import { invokeGrants } from '#shared/workflows/models/arns.js';
 import { type ModelSettings, modelsInUse, readModelSettings } from '#shared/workflows/models/config.js';
 import { PrsmAlarms } from './constructs/alarms.js';
 import { ArtifactBucket } from './constructs/artifact-bucket.js';
+import { ConsoleSite } from './constructs/console-site.js';
 import { PrsmHttpApi } from './constructs/http-api.js';
 import { PrsmFunction } from './constructs/prsm-function.js';
 import { PrsmTable } from './constructs/prsm-table.js';
@@ -221,6 +222,7 @@ export class PrsmStack extends Stack {
     });
     this.grantAccess(authorizerFunction, authorizer.access);
 
+    const consoleSite = new ConsoleSite(this, 'Console', { removalPolicy });
     const api = new PrsmHttpApi(this, 'HttpApi', {
       stage,
       routes: httpRoutes(),
@@ -228,6 +230,7 @@ export class PrsmStack extends Stack {
       catchAllFunctionId: catchAllFunction().id,
       authorizer: { handler: authorizerFunction },
       removalPolicy,
+      corsOrigins: [consoleSite.origin],
     });
     const everyFunction = new Map<string, PrsmFunction>([...handlers, [authorizer.id, authorizerFunction]]);
     const deadLetterConsumer = functions.find((fn) =>
@@ -247,6 +250,8 @@ export class PrsmStack extends Stack {
       deadLetterLogs: deadLetterFunction.logGroup,
       healthDimensions: { service: baseEnvironment.POWERTOOLS_SERVICE_NAME, stage },
     });
+    consoleSite.deploy(api.url);
+    new CfnOutput(this, 'ConsoleUrl', { value: consoleSite.origin, description: 'The web console' });
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the PRSM HTTP API' });
     // Operations scripts (creating the first admin, restores) need the table's name.
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The single DynamoDB table' });

@@ -2,7 +2,9 @@
 // Installs what a fresh clone is missing before `npm start` / `npm test`:
 // node_modules (when absent or older than package-lock.json) and a Python with moto for the
 // local AWS (the machine's python3 when it already has moto 5.x, otherwise a project venv
-// with the pinned moto[server]). Plain Node on purpose: it runs before node_modules exists.
+// with the pinned moto[server]), Debian's chromium for the console's browser tests (when
+// /usr/bin/chromium is absent), then builds the web console into .build/console.
+// Plain Node on purpose: it runs before node_modules exists.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,5 +44,24 @@ function ensurePython() {
   writeFileSync(join(root, '.local', 'python'), python);
 }
 
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Debian's chromium, never a browser download: the browser tests drive it with playwright-core. */
+function ensureChromium() {
+  if (existsSync(CHROMIUM) || process.env.PRSM_BROWSER_TESTS === 'off') return;
+  const isRoot = process.getuid?.() === 0;
+  const apt = (args) =>
+    spawnSync(isRoot ? 'apt-get' : 'sudo', isRoot ? args : ['apt-get', ...args], { stdio: 'inherit' });
+  console.log('[ensure] installing Debian chromium for the browser tests (apt-get install chromium)');
+  if (apt(['install', '-y', '--no-install-recommends', 'chromium']).status !== 0) {
+    apt(['update']);
+    apt(['install', '-y', '--no-install-recommends', 'chromium']);
+  }
+  if (!existsSync(CHROMIUM)) console.warn(`[ensure] ${CHROMIUM} is missing: the browser tests will fail`);
+}
+
 ensureNodeModules();
 ensurePython();
+ensureChromium();
+// After npm ci: the build needs esbuild from node_modules.
+await (await import('./build-console.mjs')).buildConsole();

@@ -86,5 +86,15 @@ export const IDEMPOTENT_ROUTES: { method: string; path: string; key: 'required' 
     "method": "POST",
     "path": "/v1/webhooks/endpoints/{endpointId}/deliveries/{deliveryId}/retry",
     "key": "optional"
+  },
+  {
+    "method": "POST",
+    "path": "/v1/nodes",
+    "key": "required"
+  },
+  {
+    "method": "POST",
+    "path": "/v1/leases/{leaseId}/result",
+    "key": "optional"
   }
 ];

@@ -630,6 +630,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/budgets/{budgetId}/spend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The budget's spend per UTC day or hour, oldest first (members and admins); buckets without charges are left out
+         * @description The budget's spend per UTC day or hour, oldest first (members and admins); buckets without charges are left out.
+         *
+         *     Needs an API key.
+         */
+        get: operations["getBudgetSpend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/prices": {
         parameters: {
             query?: never;
@@ -1420,6 +1442,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's nodes, newest first (admins: every node)
+         * @description The caller's nodes, newest first (admins: every node).
+         *
+         *     Needs an API key.
+         */
+        get: operations["listNodes"];
+        put?: never;
+        /**
+         * Register a provider node: its stake is held on the caller's balance while it is registered
+         * @description Register a provider node: its stake is held on the caller's balance while it is registered.
+         *
+         *     Needs an API key.
+         *
+         *     Requires an `Idempotency-Key` header: the same key with the same request gets the first answer again (`Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`.
+         *
+         *     Refuses with 402 `insufficient_funds`; 422 `stake_too_low`.
+         */
+        post: operations["registerNode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/nodes/{nodeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A node: status, reputation with its latest changes, stake, work done and failed, earnings (owner, admins)
+         * @description A node: status, reputation with its latest changes, stake, work done and failed, earnings (owner, admins).
+         *
+         *     Needs an API key.
+         */
+        get: operations["getNode"];
+        put?: never;
+        post?: never;
+        /**
+         * Deregister a node whose leases are done and release its stake (owner)
+         * @description Deregister a node whose leases are done and release its stake (owner).
+         *
+         *     Needs an API key.
+         *
+         *     Refuses with 409 `node_has_leases`, `node_deregistered`.
+         */
+        delete: operations["deregisterNode"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/nodes/{nodeId}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The node is alive: active for the heartbeat timeout from now (owner)
+         * @description The node is alive: active for the heartbeat timeout from now (owner).
+         *
+         *     Needs an API key.
+         *
+         *     Refuses with 409 `node_deregistered`.
+         */
+        post: operations["heartbeatNode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/nodes/{nodeId}/leases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for work: a lease on a phase the node serves, or 204 when none comes within a short wait (owner)
+         * @description Ask for work: a lease on a phase the node serves, or 204 when none comes within a short wait (owner).
+         *
+         *     Needs an API key.
+         *
+         *     Refuses with 409 `node_deregistered`, `node_inactive`, `reputation_too_low`.
+         */
+        post: operations["claimLease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leases/{leaseId}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The lease's result: verified, then the phase is paid to the node's owner less the fee (owner of the node)
+         * @description Posting it again answers the completed lease: a result is applied once (the lease is the key; an Idempotency-Key is accepted too).
+         *
+         *     Needs an API key.
+         *
+         *     Takes an `Idempotency-Key` header: the same key with the same request gets the first answer again (`Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`.
+         *
+         *     Refuses with 409 `lease_expired`; 422 `result_rejected`.
+         */
+        post: operations["submitLeaseResult"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leases/{leaseId}/failure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the lease up: the phase is offered to another node and the reputation falls 0.15 (owner of the node)
+         * @description Give the lease up: the phase is offered to another node and the reputation falls 0.15 (owner of the node).
+         *
+         *     Needs an API key.
+         *
+         *     Refuses with 409 `lease_expired`.
+         */
+        post: operations["failLease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1773,6 +1955,20 @@ export interface components {
                 all: boolean;
             };
         };
+        SpendBucket: {
+            /**
+             * Format: date-time
+             * @description The bucket's first instant (UTC day or hour)
+             */
+            start: string;
+            /**
+             * @description Charges minus refunds in the bucket, exact
+             * @example 29.99
+             */
+            amount: string;
+            /** @description Charge records in the bucket (refunds count) */
+            charges: number;
+        };
         ComponentPrice: {
             component: string;
             /**
@@ -2071,10 +2267,10 @@ export interface components {
                 [key: string]: string | number | boolean;
             };
             /**
-             * @description `builtin`: a deterministic demonstration (no model, not research); `openai` or `bedrock`: the model phases on that provider
+             * @description `builtin`: a deterministic demonstration (no model, not research); `openai` or `bedrock`: the model phases on that provider; `network`: each phase leased to a staked provider node (docs/network.md)
              * @enum {string}
              */
-            executor: "builtin" | "openai" | "bedrock";
+            executor: "builtin" | "openai" | "bedrock" | "network";
             /**
              * @description FTNS as a decimal string
              * @example 29.99
@@ -2325,6 +2521,80 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        ProviderNode: {
+            id: string;
+            ownerId: string;
+            name: string;
+            capabilities: string[];
+            /**
+             * @description `inactive`: no heartbeat within the timeout; only `active` nodes are offered work
+             * @enum {string}
+             */
+            status: "active" | "inactive" | "deregistered";
+            /** @description 0 to 1; starts at 0.5; work is offered at 0.3 and above */
+            reputation: number;
+            /**
+             * @description FTNS as a decimal string
+             * @example 29.99
+             */
+            stake: string;
+            /**
+             * @description FTNS as a decimal string
+             * @example 29.99
+             */
+            slashed: string;
+            workDone: number;
+            workFailed: number;
+            /**
+             * @description FTNS as a decimal string
+             * @example 29.99
+             */
+            earnings: string;
+            activeLeases: number;
+            /** Format: date-time */
+            lastHeartbeatAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        Lease: {
+            id: string;
+            workflowId: string;
+            phase: string;
+            nodeId: string;
+            /** @enum {string} */
+            status: "active" | "completed" | "failed" | "expired" | "rejected";
+            /** Format: date-time */
+            claimedAt: string;
+            /** Format: date-time */
+            deadline: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            reason: string | null;
+            /** @description The phase's cost, the platform's fee (the marketplace's) and what the owner was paid */
+            payment: {
+                /**
+                 * @description FTNS as a decimal string
+                 * @example 29.99
+                 */
+                gross: string;
+                /**
+                 * @description FTNS as a decimal string
+                 * @example 29.99
+                 */
+                fee: string;
+                /**
+                 * @description FTNS as a decimal string
+                 * @example 29.99
+                 */
+                proceeds: string;
+            } | null;
+        };
+        /** @description The phase's full context: workflowId, phase, prompt, preferences, earlier (the earlier phases' records), artifacts (presigned links with their SHA-256), safetyPolicy, audit, cost, hold, outputSchema (the JSON schema of the result's output) and tokenCaps */
+        LeaseContext: {
+            [key: string]: unknown;
         };
     };
     responses: never;
@@ -6940,7 +7210,7 @@ export interface operations {
                      * @default builtin
                      * @enum {string}
                      */
-                    executor?: "builtin" | "openai" | "bedrock";
+                    executor?: "builtin" | "openai" | "bedrock" | "network";
                     /** @description Estimate buying these listings, as POST /v1/orders would charge them */
                     items?: {
                         listingId: string;
@@ -7075,6 +7345,140 @@ export interface operations {
                         status?: 422;
                         /** @enum {unknown} */
                         code?: "validation_failed" | "unknown_listing" | "own_listing" | "executor_unavailable" | "model_unpriced";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    getBudgetSpend: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                interval?: "day" | "hour";
+            };
+            header?: never;
+            path: {
+                budgetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of spend buckets */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SpendBucket"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Malformed request. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
                     };
                 };
             };
@@ -10630,7 +11034,7 @@ export interface operations {
                      * @description Who does the work; default the deployment's (PRSM_WORKFLOW_EXECUTOR, `builtin` unless set)
                      * @enum {string}
                      */
-                    executor?: "builtin" | "openai" | "bedrock";
+                    executor?: "builtin" | "openai" | "bedrock" | "network";
                     /** @description Marketplace listings for the teacher's context (knowledge resources, datasets with a sample, agent workflows): ones the caller is entitled to, or pay-per-use ones, bought once by the workflow on its budget */
                     listings?: string[];
                 };
@@ -13082,6 +13486,1268 @@ export interface operations {
                         status?: 422;
                         /** @enum {unknown} */
                         code?: "validation_failed" | "idempotency_key_reused";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    listNodes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of nodes */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProviderNode"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    registerNode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing, unique per request you mean */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    capabilities: string[];
+                    /**
+                     * @description At least 100 FTNS, held until the node deregisters
+                     * @example 29.99
+                     */
+                    stake: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The node */
+            201: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Present on the stored first answer to a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        node: components["schemas"]["ProviderNode"];
+                    };
+                };
+            };
+            /** @description Malformed request. Codes: `malformed_json`, `idempotency_key_required`, `idempotency_key_invalid`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {unknown} */
+                        code?: "malformed_json" | "idempotency_key_required" | "idempotency_key_invalid";
+                    };
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not enough FTNS: the balance or the budget does not cover the amount. Codes: `insufficient_funds`. */
+            402: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 402;
+                        /** @enum {unknown} */
+                        code?: "insufficient_funds";
+                    };
+                };
+            };
+            /** @description The body is too large. Codes: `body_too_large`. API Gateway refuses a body over 10 MB itself, as `{ message }`. */
+            413: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 413;
+                        /** @enum {unknown} */
+                        code?: "body_too_large";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not JSON. Codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 415;
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`, `idempotency_key_reused`, `stake_too_low`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed" | "idempotency_key_reused" | "stake_too_low";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    getNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                nodeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        node: components["schemas"]["ProviderNode"];
+                        reputationHistory: {
+                            /** Format: date-time */
+                            at: string;
+                            /** @enum {string} */
+                            reason: "accepted" | "failed" | "expired" | "rejected";
+                            from: number;
+                            to: number;
+                            leaseId: string;
+                            detail: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Malformed request. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    deregisterNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                nodeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deregistered node */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        node: components["schemas"]["ProviderNode"];
+                    };
+                };
+            };
+            /** @description Malformed request. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description State conflict. Codes: `node_has_leases`, `node_deregistered`. */
+            409: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 409;
+                        /** @enum {unknown} */
+                        code?: "node_has_leases" | "node_deregistered";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    heartbeatNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                nodeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        node: components["schemas"]["ProviderNode"];
+                    };
+                };
+            };
+            /** @description Malformed request. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description State conflict. Codes: `node_deregistered`. */
+            409: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 409;
+                        /** @enum {unknown} */
+                        code?: "node_deregistered";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    claimLease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                nodeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A lease with its context and deadline */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        lease: components["schemas"]["Lease"];
+                        context: components["schemas"]["LeaseContext"];
+                    };
+                };
+            };
+            /** @description No work within the wait (PRSM_LEASE_WAIT_MS): ask again */
+            204: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description State conflict. Codes: `node_deregistered`, `node_inactive`, `reputation_too_low`. */
+            409: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 409;
+                        /** @enum {unknown} */
+                        code?: "node_deregistered" | "node_inactive" | "reputation_too_low";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    submitLeaseResult: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing, unique per request you mean */
+                "idempotency-key"?: string;
+            };
+            path: {
+                leaseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the executor returned: summary, data (audit, report) */
+                    output: {
+                        [key: string]: unknown;
+                    };
+                    usage?: {
+                        inputTokens: number;
+                        outputTokens: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The completed lease with its payment */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Present on the stored first answer to a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        lease: components["schemas"]["Lease"];
+                    };
+                };
+            };
+            /** @description Malformed request. Codes: `malformed_json`, `idempotency_key_invalid`. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {unknown} */
+                        code?: "malformed_json" | "idempotency_key_invalid";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description State conflict. Codes: `lease_expired`. */
+            409: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 409;
+                        /** @enum {unknown} */
+                        code?: "lease_expired";
+                    };
+                };
+            };
+            /** @description The body is too large. Codes: `body_too_large`. API Gateway refuses a body over 10 MB itself, as `{ message }`. */
+            413: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 413;
+                        /** @enum {unknown} */
+                        code?: "body_too_large";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not JSON. Codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 415;
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`, `idempotency_key_reused`, `result_rejected`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed" | "idempotency_key_reused" | "result_rejected";
+                    };
+                };
+            };
+            /** @description Throttled by API Gateway: slow down and retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error (a bug: report it with the request id). Codes: `internal`. API Gateway answers 500 itself when the function fails, as `{ message }`. */
+            500: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency is unavailable: retry after Retry-After seconds. Codes: `unavailable`. */
+            503: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    failLease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                leaseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The failed lease */
+            200: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        lease: components["schemas"]["Lease"];
+                    };
+                };
+            };
+            /** @description Malformed request. Codes: `malformed_json`. API Gateway refuses a path it cannot decode (a broken %-escape) itself, as `{ message }`. */
+            400: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {unknown} */
+                        code?: "malformed_json";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. Codes: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Not found, or not yours. Codes: `not_found`. */
+            404: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description State conflict. Codes: `lease_expired`. */
+            409: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 409;
+                        /** @enum {unknown} */
+                        code?: "lease_expired";
+                    };
+                };
+            };
+            /** @description The body is too large. Codes: `body_too_large`. API Gateway refuses a body over 10 MB itself, as `{ message }`. */
+            413: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 413;
+                        /** @enum {unknown} */
+                        code?: "body_too_large";
+                    };
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not JSON. Codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 415;
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Validation failed; `errors` lists the field paths. Codes: `validation_failed`. */
+            422: {
+                headers: {
+                    /** @description The request id, also in problem+json bodies and in the logs */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {unknown} */
+                        code?: "validation_failed";
                     };
                 };
             };

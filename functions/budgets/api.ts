@@ -21,12 +21,14 @@ import {
   listExpansions,
   requestExpansion,
 } from '#shared/budgets/expansions.js';
+import { budgetSpend } from '#shared/budgets/spend.js';
 import { basketLines } from '#shared/marketplace/basket.js';
 import { getPrices } from '#shared/prices/price-list.js';
 import { readExecutorEnv } from '#shared/workflows/executors/select.js';
 import { holdLines } from '#shared/workflows/holds.js';
 import {
   approveExpansionRoute,
+  budgetSpendRoute,
   chargeRoute,
   closeBudgetRoute,
   createBudgetRoute,
@@ -42,7 +44,7 @@ import {
   requestExpansionRoute,
   updateBudgetRoute,
 } from './contract.js';
-import { alertView, budgetView, chargeView, estimateView, expansionView } from './views.js';
+import { alertView, budgetView, chargeView, estimateView, expansionView, spendBucketView } from './views.js';
 
 const budgetAnswer = (status: number) => (budget: Budget) => ({ status, body: budgetView(budget) });
 const chargeAnswer = (charge: Charge) => ({ status: 201, body: chargeView(charge) });
@@ -114,7 +116,8 @@ export const handler = httpFunction([
       ? await basketLines(budgetDeps(), principal, listingIds, body.category)
       : [];
     // A model workflow is estimated at what it would hold: its phases' worst cases, as lines.
-    const modelWorkflow = body.workflow && body.executor !== 'builtin';
+    // The provider network runs the built-in phases at their prices: estimated as the built-in executor.
+    const modelWorkflow = body.workflow && body.executor !== 'builtin' && body.executor !== 'network';
     if (modelWorkflow) {
       const prices = await getPrices(budgetDeps().table);
       lines.push(...holdLines(readExecutorEnv().models, body.executor, prices));
@@ -127,5 +130,9 @@ export const handler = httpFunction([
     body: expansionView(
       await decideExpansion(budgetDeps(), params.budgetId, params.expansionId, principal, 'denied'),
     ),
+  })),
+  bind(budgetSpendRoute, async ({ params, principal, query }) => ({
+    status: 200,
+    body: pageOf(await budgetSpend(budgetDeps(), params.budgetId, principal, query), spendBucketView),
   })),
 ]);

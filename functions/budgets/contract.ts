@@ -345,7 +345,7 @@ export const estimateRoute = defineRoute({
     .strictObject({
       budgetId,
       workflow: z.boolean().default(false).meta({ description: 'Estimate a research workflow' }),
-      executor: z.enum(['builtin', 'openai', 'bedrock']).default('builtin').meta({
+      executor: z.enum(['builtin', 'openai', 'bedrock', 'network']).default('builtin').meta({
         description:
           "The workflow's executor: on a model provider the estimate is the sum of the phases' holds (their worst case), not corrected by history",
       }),
@@ -379,6 +379,27 @@ export const estimateRoute = defineRoute({
   responses: { 200: { description: 'The estimate', schema: estimateSchema } },
 });
 
+export const spendBucketSchema = z
+  .object({
+    start: timestamp.meta({ description: "The bucket's first instant (UTC day or hour)" }),
+    amount: ftns.meta({ description: 'Charges minus refunds in the bucket, exact' }),
+    charges: z.number().int().meta({ description: 'Charge records in the bucket (refunds count)' }),
+  })
+  .meta({ id: 'SpendBucket' });
+
+export const budgetSpendRoute = defineRoute({
+  method: 'GET',
+  path: '/v1/budgets/{budgetId}/spend',
+  operationId: 'getBudgetSpend',
+  access: 'user',
+  summary:
+    "The budget's spend per UTC day or hour, oldest first (members and admins); buckets without charges are left out",
+  tags,
+  params: budgetParams,
+  query: pageQuerySchema.extend({ interval: z.enum(['day', 'hour']).default('day') }),
+  responses: { 200: { description: 'A page of spend buckets', schema: pageSchema(spendBucketSchema) } },
+});
+
 export const budgetRoutes = [
   createBudgetRoute,
   listBudgetsRoute,
@@ -395,4 +416,5 @@ export const budgetRoutes = [
   approveExpansionRoute,
   denyExpansionRoute,
   estimateRoute,
+  budgetSpendRoute,
 ];

@@ -5,6 +5,7 @@ import { type Budget, remainingOf } from '#shared/budgets/budget.js';
 import type { Charge } from '#shared/budgets/charges.js';
 import type { Estimate } from '#shared/budgets/estimates.js';
 import type { ExpansionRequest } from '#shared/budgets/expansions.js';
+import type { SpendBucket } from '#shared/budgets/spend.js';
 
 export function budgetView(budget: Budget) {
   const slugs = [
@@ -92,4 +93,9 @@ export const estimateView = (estimate: Estimate) => ({
   expansionAvailable: formatFtns(estimate.expansionAvailable),
   available: formatFtns(estimate.available),
   covered: estimate.covered,
+});
+
+export const spendBucketView = ({ amount, ...rest }: SpendBucket) => ({
+  ...rest,
+  amount: formatFtns(amount),
 });

@@ -59,9 +59,9 @@ const phaseSchema = z
   })
   .meta({ id: 'WorkflowPhase' });
 
-const executorSchema = z.enum(['builtin', 'openai', 'bedrock']).meta({
+const executorSchema = z.enum(['builtin', 'openai', 'bedrock', 'network']).meta({
   description:
-    '`builtin`: a deterministic demonstration (no model, not research); `openai` or `bedrock`: the model phases on that provider',
+    '`builtin`: a deterministic demonstration (no model, not research); `openai` or `bedrock`: the model phases on that provider; `network`: each phase leased to a staked provider node (docs/network.md)',
 });
 
 const auditEntrySchema = z.object({

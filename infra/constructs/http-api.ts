@@ -1,6 +1,7 @@
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -30,7 +31,24 @@ export interface PrsmHttpApiProps {
   authorizer: { handler: IFunction };
   /** Of the access log group. */
   removalPolicy: RemovalPolicy;
+  /** The browser origins allowed to call the API (the web console's); none: no CORS at all. */
+  corsOrigins?: string[];
 }
+
+/** What the console sends and reads across origins. */
+const corsFor = (origins: string[]) => ({
+  allowOrigins: origins,
+  allowMethods: [
+    CorsHttpMethod.GET,
+    CorsHttpMethod.POST,
+    CorsHttpMethod.PUT,
+    CorsHttpMethod.PATCH,
+    CorsHttpMethod.DELETE,
+  ],
+  allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+  exposeHeaders: ['idempotent-replayed', 'retry-after', 'location'],
+  maxAge: Duration.hours(1),
+});
 
 /** Account-wide API Gateway limits are shared by every API: cap this one well below them. */
 const throttle = { rateLimit: throttling.ratePerSecond, burstLimit: throttling.burst };
@@ -71,6 +89,7 @@ export class PrsmHttpApi extends Construct {
       description: 'PRSM public API',
       // The default stage is created below, with throttling and access logs.
       createDefaultStage: false,
+      corsPreflight: props.corsOrigins?.length ? corsFor(props.corsOrigins) : undefined,
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,

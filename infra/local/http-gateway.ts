@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { Clock } from '#platform/clock.js';
 import { own, record } from '#platform/records.js';
 import type { HttpRoute } from '../manifest.js';
+import type { ConsoleAssets } from './console-assets.js';
 import { rateLimiter, type Throttling } from './rate-limiter.js';
 
 /**
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   /** The throttling's time source (a test holds it still to count a burst exactly). */
   clock?: Clock;
   onError(error: unknown): void;
+  /** The web console's files, served outside `/v1` (CloudFront's job on AWS). */
+  assets?: ConsoleAssets;
 }
 
 /** API Gateway's own payload limit. */
@@ -159,6 +162,9 @@ export function createGateway(options: GatewayOptions): Server {
       : rateLimiter(options.throttling, clock ? () => clock.now().getTime() : undefined);
   return createServer(async (request, response) => {
     try {
+      const method = request.method ?? 'GET';
+      if (options.assets?.(method, new URL(request.url ?? '/', 'http://localhost').pathname, response))
+        return;
       const caller = request.headers.authorization ?? request.socket.remoteAddress ?? 'anonymous';
       const verdict = take?.(caller);
       if (verdict && !verdict.allowed) {

@@ -4,6 +4,7 @@ import { defaultRetry } from '#platform/transaction.js';
 import { keyFromSecret } from '#shared/identity/api-key.js';
 import { DEVELOPMENT_ADMIN_KEY, ensureAdmin } from '#shared/identity/bootstrap.js';
 import { describeSeed, seedDemoCatalogue } from '#shared/marketplace/seed-demo.js';
+import { startDemoNodes } from './demo-nodes.js';
 import { startLocalAws } from './local-aws.js';
 import { startRuntime } from './runtime.js';
 
@@ -59,11 +60,18 @@ Try: curl ${runtime.url}/v1/health
      curl -H "Authorization: Bearer ${process.env.PRSM_ADMIN_KEY ? '$PRSM_ADMIN_KEY' : adminKey}" ${runtime.url}/v1/me
 Ctrl-C stops it.`);
 
+// PRSM_DEMO_NODES=2: provider nodes that run `executor: network` workflows (docs/network.md).
+const demoNodes = await startDemoNodes(runtime.url, adminKey, Number(process.env.PRSM_DEMO_NODES ?? 0));
+if (demoNodes.length > 0)
+  console.log(`  demo nodes     ${(await Promise.all(demoNodes.map((n) => n.nodeId))).join(', ')}`);
+
 let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   console.log('stopping PRSM...');
+  // The local AWS and its state go with the runtime: the nodes need not finish their leases.
+  for (const node of demoNodes) node.kill();
   await runtime.stop();
   await aws.stop();
   process.exit(0);

@@ -16,6 +16,7 @@ import {
   httpRoutes,
   throttling,
 } from '../manifest.js';
+import { consoleAssets } from './console-assets.js';
 import { createGateway } from './http-gateway.js';
 import { inInvocationScope, invokeStore } from './invocation-scope.js';
 import { invoke, type LambdaHandler } from './lambda-context.js';
@@ -38,6 +39,8 @@ export interface RuntimeOptions {
   /** The gateway's time source for throttling; the system clock unless a test holds time still. */
   throttlingClock?: Clock;
   log?(message: string, error?: unknown): void;
+  /** The built web console served at `/` (default .build/console; nothing when it is not built). */
+  consoleDir?: string;
 }
 
 export interface Runtime {
@@ -108,6 +111,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return verdict.context;
     },
     onError: (error) => log('[gateway] integration failed', error),
+    assets: consoleAssets(options.consoleDir ?? join(ROOT, '.build', 'console')),
   });
 
   const pollers: Poller[] = [];

@@ -7,6 +7,7 @@ import {
   captureAmount,
   commitResolution,
   type Hold,
+  type OnwardMove,
 } from '#shared/ledger/holds.js';
 import type { BudgetDeps } from './budget-deps.js';
 import { type Charge, chargeRecordPut, commitWithBudget } from './charges.js';
@@ -35,6 +36,8 @@ export async function captureHeldFunds(
   options: {
     idempotency?: Idempotency<Hold>;
     charge?: CaptureCharge;
+    /** Paid on from the payee in the same posting (a provider node's proceeds). */
+    onward?: readonly OnwardMove[];
     /** More legs of the same transaction (a workflow's phase update). */
     extend?: (tx: Transaction, hold: Hold, now: Date) => void;
   } = {},
@@ -42,15 +45,20 @@ export async function captureHeldFunds(
   const hold = input.known ?? (await activeHold(deps, input.holdId, input.ownerId));
   const amount = captureAmount(hold, input.amount);
   const { budgetId, category } = hold;
+  const resolution = {
+    status: 'captured' as const,
+    amount,
+    ...(options.onward ? { onward: options.onward } : {}),
+  };
   if (!budgetId || !category) {
-    return commitResolution(deps, hold, { status: 'captured', amount }, options.idempotency);
+    return commitResolution(deps, hold, resolution, options.idempotency);
   }
   const charge = options.charge ?? { source: 'hold', reference: hold.id };
   return commitWithBudget(
     deps,
     { budgetId, memberId: hold.ownerId, category, amount, fromReserved: hold.amount, payerId: hold.ownerId },
     (tx, now) => {
-      const resolved = addResolution(deps, tx, hold, { status: 'captured', amount }, now);
+      const resolved = addResolution(deps, tx, hold, resolution, now);
       tx.add(
         chargeRecordPut(deps.table.name, {
           id: resolved.captureTransferId!,

@@ -4,6 +4,7 @@ import { budgetProbes } from './probes/budgets.js';
 import { identityProbes } from './probes/identity.js';
 import { ledgerProbes } from './probes/ledger.js';
 import { marketplaceProbes } from './probes/marketplace.js';
+import { networkProbes } from './probes/network.js';
 import { platformProbes } from './probes/platform.js';
 import { workflowProbes } from './probes/workflows.js';
 
@@ -18,6 +19,7 @@ export const capabilityProbes: readonly CapabilityProbes[] = [
   budgetProbes,
   marketplaceProbes,
   workflowProbes,
+  networkProbes,
 ];
 
 /** Every check of the given capabilities; two checks with one name would merge their metrics. */

@@ -186,8 +186,11 @@ export function listHolds(
   );
 }
 
+/** A payment on from the hold's payee, in the capture's own posting (a provider node's proceeds). */
+export type OnwardMove = Omit<Transfer, 'id' | 'createdAt' | 'from' | 'holdId'>;
+
 export type Resolution =
-  | { status: 'captured'; amount: Micro }
+  | { status: 'captured'; amount: Micro; onward?: readonly OnwardMove[] }
   | { status: 'released' }
   | { status: 'expired' };
 
@@ -202,8 +205,10 @@ export function addResolution(
   hold: Hold,
   resolution: Resolution,
   now: Date,
+  /** A posting the caller applies itself (to net this with more movements of the same accounts). */
+  shared?: Posting,
 ): Hold {
-  const posting = new Posting(now).unhold(hold.ownerId, hold.amount);
+  const posting = (shared ?? new Posting(now)).unhold(hold.ownerId, hold.amount);
   let capture: Transfer | undefined;
   if (resolution.status === 'captured') {
     capture = posting.move({
@@ -213,6 +218,7 @@ export function addResolution(
       reason: 'hold_capture',
       holdId: hold.id,
     });
+    for (const move of resolution.onward ?? []) posting.move({ ...move, from: hold.payee, holdId: hold.id });
   }
   const resolved: Hold = {
     ...hold,
@@ -252,7 +258,7 @@ export function addResolution(
     },
     (existing) => new HoldNotActiveError(existing ? holdOf(existing, now).status : 'gone'),
   );
-  posting.applyTo(tx, deps.table.name);
+  if (!shared) posting.applyTo(tx, deps.table.name);
   if (hold.budgetId && !capture)
     tx.add(releaseLeg(deps.table.name, { budgetId: hold.budgetId, amount: hold.amount }));
   return resolved;

@@ -13,7 +13,10 @@ export type Reason =
   | 'order'
   | 'order_fee'
   | 'refund'
-  | 'workflow_phase';
+  | 'workflow_phase'
+  | 'network_payment'
+  | 'network_fee'
+  | 'stake_slash';
 
 export interface Transfer {
   id: string;

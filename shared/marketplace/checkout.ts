@@ -87,8 +87,14 @@ function checkListing(
   return { listing, seen, path };
 }
 
+/** The platform's fee on a sale and what the seller keeps: the one fee rule (orders, provider nodes' phases). */
+export function feeSplit(amount: Micro, feePpm: bigint): { fee: Micro; proceeds: Micro } {
+  const fee = applyRatePpm(amount, feePpm);
+  return { fee, proceeds: amount - fee };
+}
+
 export function priceLine(listing: Listing, feePpm: bigint): OrderLine {
-  const fee = applyRatePpm(listing.price, feePpm);
+  const { fee, proceeds } = feeSplit(listing.price, feePpm);
   return {
     listingId: listing.id,
     sellerId: listing.sellerId,
@@ -97,7 +103,7 @@ export function priceLine(listing: Listing, feePpm: bigint): OrderLine {
     pricingModel: listing.pricingModel,
     price: listing.price,
     fee,
-    proceeds: listing.price - fee,
+    proceeds,
   };
 }
 

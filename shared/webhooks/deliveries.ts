@@ -24,6 +24,7 @@ import {
 import { checkDestination } from './destination.js';
 import { endpointKey, endpointOf, signingSecrets, subscribesTo, type WebhookEndpoint } from './endpoint.js';
 import { endpointsOf, getEndpoint } from './endpoints.js';
+import { deliveryPayload } from './payload.js';
 import { delayAfter, hopDelaySeconds } from './schedule.js';
 import { signedHeaders } from './signature.js';
 import type { WebhookDeps } from './webhook-deps.js';
@@ -39,11 +40,7 @@ function newDelivery(endpoint: WebhookEndpoint, event: EventView, id: string, no
     ownerId: endpoint.ownerId,
     eventId: event.id,
     eventType: event.type,
-    payload: JSON.stringify({
-      type: event.type,
-      timestamp: event.timestamp,
-      data: { id: event.id, subject: event.subject, ...event.data },
-    }),
+    payload: deliveryPayload(event),
     status: 'pending',
     attempts: [],
     nextAttemptAt: now.toISOString(),

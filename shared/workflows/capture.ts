@@ -1,14 +1,20 @@
 import type { Micro } from '#platform/money.js';
-import type { TransactItem } from '#platform/transaction.js';
+import type { TransactItem, Transaction } from '#platform/transaction.js';
 import { type Charge, chargeRecordPut, commitWithBudget } from '#shared/budgets/charges.js';
 import { type CaptureCharge, captureHeldFunds } from '#shared/budgets/hold-capture.js';
-import type { Hold } from '#shared/ledger/holds.js';
+import type { Hold, OnwardMove } from '#shared/ledger/holds.js';
 import { Posting } from '#shared/ledger/posting.js';
 import type { PhaseDefinition } from '#shared/prices/phases.js';
 import { WorkflowChangedError } from './errors.js';
 import { HOLD_TTL_SECONDS } from './submit.js';
 import type { Workflow } from './workflow.js';
 import type { WorkflowDeps } from './workflow-deps.js';
+
+/** More of a phase's capture: payments on from `revenue` and legs of the same transaction (a provider network's lease). */
+export interface CaptureExtras {
+  onward?: readonly OnwardMove[];
+  legs?: (tx: Transaction, now: Date) => void;
+}
 
 /**
  * A phase's payment: its hold captured to `revenue` and the budget's spent raised in the phase's
@@ -22,6 +28,7 @@ export async function capturePhase(
   phase: PhaseDefinition,
   amount: Micro,
   workflowLeg: (now: Date) => TransactItem,
+  extras: CaptureExtras = {},
 ): Promise<void> {
   const state = workflow.phases[phase.number - 1]!;
   await captureHeldFunds(
@@ -29,7 +36,11 @@ export async function capturePhase(
     { holdId: state.holdId, ownerId: workflow.ownerId, amount, known: phaseHold(workflow, phase) },
     {
       charge: phaseChargeOf(workflow, phase),
-      extend: (tx, _hold, now) => tx.add(workflowLeg(now), (item) => new WorkflowChangedError(item)),
+      ...(extras.onward ? { onward: extras.onward } : {}),
+      extend: (tx, _hold, now) => {
+        tx.add(workflowLeg(now), (item) => new WorkflowChangedError(item));
+        extras.legs?.(tx, now);
+      },
     },
   );
 }

@@ -17,7 +17,9 @@ export function phaseHolds(
   executor: ExecutorName,
   prices: { components: PriceList; models: ModelPriceList },
 ): Micro[] {
-  if (executor === 'builtin') return PHASES.map((phase) => phaseCost(phase, prices.components));
+  // The provider network runs the built-in phases on its nodes, at the same prices.
+  if (executor === 'builtin' || executor === 'network')
+    return PHASES.map((phase) => phaseCost(phase, prices.components));
   if (!models || models.provider !== executor) {
     throw new ExecutorUnavailableError(executor, ['builtin', ...(models ? [models.provider] : [])]);
   }

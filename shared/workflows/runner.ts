@@ -9,11 +9,12 @@ import type { TransactItem } from '#platform/transaction.js';
 import { recordActualCosts } from '#shared/budgets/cost-history.js';
 import { BudgetClosedError, BudgetNotFoundError, BudgetSuspendedError } from '#shared/budgets/errors.js';
 import { HoldNotActiveError } from '#shared/ledger/errors.js';
+import { offerPhase } from '#shared/network/offers.js';
 import type { ModelPriceList } from '#shared/prices/model-prices.js';
 import { PHASES, type PhaseDefinition } from '#shared/prices/phases.js';
 import { getPrices, type PriceList } from '#shared/prices/price-list.js';
 import { artifactKey, putArtifact, readArtifact } from './artifacts.js';
-import { capturePhase, chargeExcess } from './capture.js';
+import { type CaptureExtras, capturePhase, chargeExcess } from './capture.js';
 import { carriedArtifact, carryArtifact } from './carried.js';
 import { WorkflowChangedError } from './errors.js';
 import { PHASE_INPUTS } from './executors/builtin.js';
@@ -24,7 +25,6 @@ import { PhaseFailure } from './research/failure.js';
 import { type Metered, spentOf } from './research/meter.js';
 import { getSafetyPolicy, type SafetyPolicy } from './safety.js';
 import { publishWorkflowEvent, stopWorkflow } from './settle.js';
-import { snapshotOf, type WorkflowSnapshot } from './snapshot.js';
 import { billOf, spentJson } from './spent.js';
 import { type PhaseOutcome, type PhaseReport, stepTimer } from './timings.js';
 import {
@@ -92,11 +92,17 @@ export async function runPhase(deps: WorkflowDeps, run: PhaseRun): Promise<Phase
     return report(await notStarted(deps, started.workflow, phase));
   }
   const { workflow, item } = started;
-  const snapshot = snapshotOf(item);
+  // A provider node does the work: the phase waits for a lease's result (shared/network/).
+  if (workflow.executor === 'network') {
+    timer.step('start');
+    await offerPhase(deps, workflow, phase);
+    return report('offered');
+  }
+  const snapshot = workflow.snapshot ?? null;
   let work: PhaseWork | undefined;
 
   try {
-    inputs.use(workflow, item, snapshot);
+    inputs.use(workflow, item);
     // The prices the workflow was quoted under (`snapshot.ts`); read only for a workflow without them.
     const [prices] = await Promise.all([snapshot?.prices ?? getPrices(deps.table), inputs.load()]);
     timer.step('start');
@@ -208,7 +214,7 @@ async function notStarted(
  * (`use`): the copies it carries (`carried.ts`) and the policy it was submitted under, else the
  * bucket's and the table's.
  */
-function phaseInputs(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinition) {
+export function phaseInputs(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinition) {
   const needs = PHASE_INPUTS[phase.id] ?? { artifacts: [], safetyPolicy: true };
   const artifacts = new Map<string, Promise<StoredArtifact>>();
   let policy: Promise<SafetyPolicy> | undefined;
@@ -239,8 +245,9 @@ function phaseInputs(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinit
   return {
     artifact,
     safety,
-    use: (workflow: Workflow, item: Record<string, unknown>, snapshot: WorkflowSnapshot | null) => {
-      stored = { workflow, item };
+    use: (workflow: Workflow, item?: Record<string, unknown>) => {
+      stored = { workflow, item: item ?? {} };
+      const snapshot = workflow.snapshot;
       if (snapshot?.policy) policy ??= Promise.resolve(snapshot.policy);
       else if (needs.safetyPolicy) void safety().catch(() => undefined);
     },
@@ -250,9 +257,9 @@ function phaseInputs(deps: WorkflowDeps, workflowId: string, phase: PhaseDefinit
   };
 }
 
-type Inputs = ReturnType<typeof phaseInputs>;
+export type Inputs = ReturnType<typeof phaseInputs>;
 
-interface PhaseWork {
+export interface PhaseWork {
   components: ComponentCharge[];
   cost: Micro;
   /** `metered` is the whole bill of a model phase: the earlier attempts' usage and this one's. */
@@ -267,6 +274,40 @@ interface PhaseWork {
   executorMs: number;
 }
 
+/** The context an executor gets for a phase: the same on the platform and, sent as a lease, on a provider node. */
+export function phaseContextOf(
+  workflow: Workflow,
+  phase: PhaseDefinition,
+  prices: { components: PriceList; models: ModelPriceList },
+  inputs: Inputs,
+  executorName: string,
+  run: { attempt: number; signal?: AbortSignal },
+  listingContext = '',
+): PhaseContext {
+  return {
+    ...(listingContext ? { listingContext } : {}),
+    workflowId: workflow.id,
+    phase,
+    prompt: workflow.prompt,
+    preferences: workflow.preferences,
+    earlier: workflow.phases.slice(0, phase.number - 1),
+    artifact: inputs.artifact,
+    safety: inputs.safety,
+    audit: workflow.audit,
+    cost: componentChargesOf(phase, prices.components).cost,
+    hold: workflow.phases[phase.number - 1]!.estimate,
+    modelPrices: prices.models,
+    executorName,
+    attempt: run.attempt,
+    ...(run.signal ? { signal: run.signal } : {}),
+  };
+}
+
+export function componentChargesOf(phase: PhaseDefinition, components: PriceList) {
+  const charges = phase.components.map((name) => ({ name, price: components[name] ?? 0n }));
+  return { charges, cost: charges.reduce((sum, component) => sum + component.price, 0n) };
+}
+
 async function doWork(
   deps: WorkflowDeps,
   workflow: Workflow,
@@ -277,59 +318,48 @@ async function doWork(
   timer: Timer,
 ): Promise<PhaseWork> {
   const startedAtMs = performance.now() - timer.total();
-  const componentCharges = phase.components.map((name) => ({ name, price: prices.components[name] ?? 0n }));
-  const componentCost = componentCharges.reduce((sum, component) => sum + component.price, 0n);
   const phaseExecutor = deps.executors.of(workflow.executor);
   const listingContext = phase.id === 'teacher' ? await teacherListings(deps, workflow) : '';
-  const context: PhaseContext = {
-    ...(listingContext ? { listingContext } : {}),
-    workflowId: workflow.id,
-    phase,
-    prompt: workflow.prompt,
-    preferences: workflow.preferences,
-    earlier: workflow.phases.slice(0, phase.number - 1),
-    artifact: inputs.artifact,
-    safety: inputs.safety,
-    audit: workflow.audit,
-    cost: componentCost,
-    hold: workflow.phases[phase.number - 1]!.estimate,
-    modelPrices: prices.models,
-    executorName: phaseExecutor.name,
-    attempt: run.attempt,
-    ...(run.signal ? { signal: run.signal } : {}),
-  };
+  const context = phaseContextOf(workflow, phase, prices, inputs, phaseExecutor.name, run, listingContext);
   const executed = await phaseExecutor.execute(context);
   const executorMs = timer.step('executor');
   const state = workflow.phases[phase.number - 1]!;
   const output: PhaseOutput = executed.metered
     ? { ...executed, metered: billOf(state.spent, state.estimate, executed.metered) }
     : executed;
-  const executor = output.executor ?? phaseExecutor.name;
+  const work = await storeWork(deps, workflow, phase, output, prices.components, {
+    executor: output.executor ?? phaseExecutor.name,
+    startedAtMs,
+    executorMs,
+  });
+  timer.step('artifact');
+  return { ...work, ...(executed.metered ? { attemptMetered: executed.metered } : {}) };
+}
+
+/** A phase's output as its artifact in S3, with what it costs. */
+export async function storeWork(
+  deps: WorkflowDeps,
+  workflow: Workflow,
+  phase: PhaseDefinition,
+  output: PhaseOutput,
+  prices: PriceList,
+  run: { executor: string; startedAtMs: number; executorMs: number },
+): Promise<PhaseWork> {
+  const componentCharges = componentChargesOf(phase, prices);
   // A model phase is charged its measured usage; the others their components' prices.
-  const components = output.metered ? [] : componentCharges;
-  const cost = output.metered ? output.metered.cost : componentCost;
+  const components = output.metered ? [] : componentCharges.charges;
+  const cost = output.metered ? output.metered.cost : componentCharges.cost;
   const document: ArtifactDocument = {
     workflowId: workflow.id,
     phase: { number: phase.number, id: phase.id, name: phase.name, category: phase.category },
     components: phase.components,
-    executor,
+    executor: run.executor,
     summary: output.summary,
     data: output.data,
   };
   const artifactBody = `${JSON.stringify(document, null, 2)}\n`;
   const stored = await putArtifact(deps.artifacts, workflow.id, phase.id, artifactBody);
-  timer.step('artifact');
-  return {
-    components,
-    cost,
-    output,
-    ...(executed.metered ? { attemptMetered: executed.metered } : {}),
-    executor,
-    artifact: stored,
-    artifactBody,
-    startedAtMs,
-    executorMs,
-  };
+  return { components, cost, output, artifact: stored, artifactBody, ...run };
 }
 
 /**
@@ -354,12 +384,22 @@ const isRefusal = (error: unknown): error is AppError =>
   error instanceof BudgetClosedError ||
   error instanceof BudgetNotFoundError;
 
+/** Pays a phase whose work was done elsewhere (a provider node's lease): capture, record, next phase. */
+export const payPhase = (
+  deps: WorkflowDeps,
+  workflow: Workflow,
+  phase: PhaseDefinition,
+  work: PhaseWork,
+  extras: CaptureExtras,
+): Promise<PhaseOutcome> => pay(deps, workflow, phase, work, stepTimer(), extras);
+
 async function pay(
   deps: WorkflowDeps,
   loaded: Workflow,
   phase: PhaseDefinition,
   work: PhaseWork,
   timer: Timer,
+  extras: CaptureExtras = {},
 ): Promise<PhaseOutcome> {
   let workflow = loaded;
   const last = isLastPhase(phase);
@@ -376,8 +416,13 @@ async function pay(
       }
       // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min does not take
       const captured = work.cost < state.estimate ? work.cost : state.estimate;
-      await capturePhase(deps, workflow, phase, captured, (now) =>
-        completionLeg(deps, workflow, phase, work, { advance, now }),
+      await capturePhase(
+        deps,
+        workflow,
+        phase,
+        captured,
+        (now) => completionLeg(deps, workflow, phase, work, { advance, now }),
+        extras,
       );
       timer.step('capture');
       break;
@@ -586,7 +631,7 @@ function composeResponse(
   const text = work.output.report ?? lines.join('\n');
   const limit = work.output.report ? REPORT_CHARS : ANSWER_CHARS;
   return {
-    executor: demo ? 'builtin-demo' : work.executor,
+    executor: demo ? 'builtin-demo' : workflow.executor === 'network' ? 'network' : work.executor,
     responseText: text.length > limit ? `${text.slice(0, limit - 1)}…` : text,
     totalCost,
     executionTimeMs: finishedAt.getTime() - Date.parse(workflow.createdAt),

@@ -10,7 +10,9 @@ export type PhaseOutcome =
   /** A message for a workflow or phase that has moved on (or not got there): acknowledged. */
   | 'stale'
   /** The workflow stopped: cancelled, or a budget or balance that cannot cover the phase. */
-  | 'stopped';
+  | 'stopped'
+  /** Put up as an offer to the provider network (`executor: network`): a lease's result pays it. */
+  | 'offered';
 
 export interface PhaseReport {
   workflowId: string;

@@ -3,6 +3,7 @@ import type { Micro } from '#platform/money.js';
 import { PHASES, type PhaseDefinition } from '#shared/prices/phases.js';
 import type { WorkflowListing } from './listings.js';
 import type { UsageLine } from './research/meter.js';
+import { snapshotOf, type WorkflowSnapshot } from './snapshot.js';
 import { type SpentAttempt, spentOfItem } from './spent.js';
 
 /**
@@ -81,8 +82,8 @@ export interface AuditTrail {
   passed: boolean;
 }
 
-/** `builtin`: the deterministic demonstration; a provider: the model phases on it. */
-export type ExecutorName = 'builtin' | 'openai' | 'bedrock';
+/** `builtin`: the deterministic demonstration; a provider: the model phases on it; `network`: provider nodes. */
+export type ExecutorName = 'builtin' | 'openai' | 'bedrock' | 'network';
 
 export interface WorkflowResponse {
   /** `builtin-demo` for the deterministic demonstration, else the provider. */
@@ -133,6 +134,8 @@ export interface Workflow {
   audit: AuditTrail | null;
   /** Marketplace listings named as the teacher's context (`listings.ts`). */
   listings: WorkflowListing[];
+  /** The prices and policy of its quote, as stored (`snapshot.ts`); null for an item without them. */
+  snapshot?: WorkflowSnapshot | null;
 }
 
 export const workflowKey = (id: string) => ({ pk: `WORKFLOW#${id}`, sk: 'WORKFLOW' });
@@ -307,6 +310,7 @@ export function workflowOf(item: Record<string, unknown>): Workflow {
         }
       : null,
     audit: auditOf(parsed(item.audit)),
+    snapshot: snapshotOf(item),
   };
 }
 

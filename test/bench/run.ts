@@ -5,6 +5,7 @@ import { budgets } from './budgets.js';
 import { bundles } from './bundles.js';
 import { ledger } from './ledger.js';
 import { marketplace } from './marketplace.js';
+import { network } from './network.js';
 import type { Benchmark, Section } from './section.js';
 import { webhooks } from './webhooks.js';
 import { workflows } from './workflows.js';
@@ -16,7 +17,16 @@ import { workflowsModel } from './workflows-model.js';
  */
 
 /** Add a benchmark here: a module in test/bench/ exporting a `Benchmark`. */
-const all: Benchmark[] = [bundles, ledger, budgets, workflows, workflowsModel, marketplace, webhooks];
+const all: Benchmark[] = [
+  bundles,
+  ledger,
+  budgets,
+  workflows,
+  workflowsModel,
+  marketplace,
+  webhooks,
+  network,
+];
 /** `PRSM_BENCH=workflows,workflows-model npm run bench` runs only the named benchmarks. */
 const only = process.env.PRSM_BENCH?.split(',').map((name) => name.trim());
 const benchmarks = only ? all.filter((benchmark) => only.includes(benchmark.name)) : all;

@@ -106,6 +106,32 @@ async function webhookDelivery(w: World) {
 }
 
 const ownerAndAdmin = (status: number) => ({ other: 404, member: 404, owner: status, admin: status });
+
+/** A node of the owner's, with a stake of 100. */
+async function node(w: World, capabilities = ['teacher']) {
+  const response = await w.t.api('POST', '/v1/nodes', {
+    key: w.keys.owner,
+    body: { name: `matrix ${fresh()}`, capabilities, stake: '100' },
+    headers: { 'idempotency-key': fresh() },
+  });
+  return response.body.node.id as string;
+}
+
+/** A lease of a network workflow's phase, claimed by a node of the owner's. */
+async function lease(w: World) {
+  const nodeId = await node(w);
+  await w.t.api('POST', '/v1/workflows', {
+    key: w.keys.owner,
+    body: { prompt: 'Analyze photonic crystals', budgetId: w.budgets.owner, executor: 'network' },
+    headers: { 'idempotency-key': fresh() },
+  });
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const claimed = await w.t.api('POST', `/v1/nodes/${nodeId}/leases`, { key: w.keys.owner });
+    if (claimed.status === 200) return claimed.body.lease.id as string;
+  }
+  throw new Error('no lease');
+}
+
 const same = (status: number) => ({ other: status, member: status, owner: status, admin: status });
 const adminOnly = (status: number) => ({ other: 403, member: 403, owner: 403, admin: status });
 
@@ -407,8 +433,49 @@ const ROWS: Record<string, Row> = {
     // A delivery to a port nobody listens on is still being retried: refused as pending, to those who may see it.
     expect: ownerAndAdmin(409),
   },
+  'GET /v1/budgets/{budgetId}/spend': {
+    request: async (w) => ({ path: `/v1/budgets/${await budget(w)}/spend?interval=hour` }),
+    expect: { other: 404, member: 200, owner: 200, admin: 200 },
+  },
+  'POST /v1/nodes': {
+    request: async () => ({
+      path: '/v1/nodes',
+      body: { name: 'matrix', capabilities: ['teacher'], stake: '100' },
+    }),
+    expect: { other: 201, member: 201, owner: 201, admin: 402 },
+  },
+  'GET /v1/nodes': { request: async () => ({ path: '/v1/nodes' }), expect: same(200) },
+  // A node is driven only by its owner: to anyone else (admins too) it does not exist; admins may read it.
+  'GET /v1/nodes/{nodeId}': {
+    request: async (w) => ({ path: `/v1/nodes/${await node(w)}` }),
+    expect: { other: 404, member: 404, owner: 200, admin: 200 },
+  },
+  'DELETE /v1/nodes/{nodeId}': {
+    request: async (w) => ({ path: `/v1/nodes/${await node(w)}` }),
+    expect: { other: 404, member: 404, owner: 200, admin: 404 },
+  },
+  'POST /v1/nodes/{nodeId}/heartbeat': {
+    request: async (w) => ({ path: `/v1/nodes/${await node(w)}/heartbeat` }),
+    expect: { other: 404, member: 404, owner: 200, admin: 404 },
+  },
+  'POST /v1/nodes/{nodeId}/leases': {
+    // No workflow here gets past its first phase, so a multi-agent node finds no work: 204.
+    request: async (w) => ({ path: `/v1/nodes/${await node(w, ['multi_agent'])}/leases` }),
+    expect: { other: 404, member: 404, owner: 204, admin: 404 },
+  },
+  'POST /v1/leases/{leaseId}/result': {
+    // The owner's empty output reaches verification and is rejected there.
+    request: async (w) => ({ path: `/v1/leases/${await lease(w)}/result`, body: { output: {} } }),
+    expect: { other: 404, member: 404, owner: 422, admin: 404 },
+  },
+  'POST /v1/leases/{leaseId}/failure': {
+    request: async (w) => ({ path: `/v1/leases/${await lease(w)}/failure`, body: { reason: 'matrix' } }),
+    expect: { other: 404, member: 404, owner: 200, admin: 404 },
+  },
 };
 
+// A node's request for work waits this long when there is none (its default, 10 s, is for real nodes).
+process.env.PRSM_LEASE_WAIT_MS ??= '100';
 const t = useRuntime(import.meta.filename);
 let w: World;
 

@@ -50,3 +50,43 @@ export function prsm(args: string[], env: Record<string, string | undefined> = {
     );
   });
 }
+
+export interface RunningCli {
+  /** Standard output so far. */
+  stdout(): string;
+  /** Standard output's JSON lines so far (for `--json` runs that stream). */
+  lines(): Json[];
+  /** Ctrl-C: SIGINT, then the run's result once it has exited. */
+  interrupt(): Promise<CliResult>;
+}
+
+/** Starts a long-running `prsm <args>` (like `webhooks listen`) to be stopped with `interrupt()`. */
+export function startPrsm(args: string[], env: Record<string, string | undefined> = {}): RunningCli {
+  let stdout = '';
+  let stderr = '';
+  const merged = { ...process.env, PRSM_API_URL: undefined, PRSM_API_KEY: undefined, ...env };
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  return {
+    stdout: () => stdout,
+    lines: () =>
+      stdout
+        .split('\n')
+        .filter((line) => line.trim())
+        .map((line) => JSON.parse(line)),
+    interrupt: async () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      const code = await exited;
+      return { code, stdout, stderr, json: () => JSON.parse(stdout) };
+    },
+  };
+}

@@ -11,6 +11,8 @@ import { listingBody } from './marketplace-support.js';
  * or a problem+json, and the books intact at the end. `npm run fuzz` runs it longer.
  */
 const RUNS = Number(process.env.PRSM_FUZZ_RUNS ?? 12);
+// A node's request for work waits this long when there is none (its default, 10 s, is for real nodes).
+process.env.PRSM_LEASE_WAIT_MS ??= '100';
 const t = useRuntime(import.meta.filename);
 
 const send: Send = async (method, path, options) => {
@@ -83,6 +85,11 @@ async function world() {
     body: { url: 'http://127.0.0.1:9/hooks', events: ['*'] },
   });
   const delivery = await t.api('POST', `/v1/webhooks/endpoints/${hook.body.id}/test`, { key: user.key });
+  const node = await t.api('POST', '/v1/nodes', {
+    key: user.key,
+    body: { name: 'fuzz node', capabilities: ['teacher'], stake: '100' },
+    headers: { 'idempotency-key': 'fuzz-node' },
+  });
   return {
     user,
     known: {
@@ -101,6 +108,8 @@ async function world() {
       category: ['model_inference', 'x', 'constructor'],
       endpointId: [hook.body.id],
       deliveryId: [delivery.body.id],
+      nodeId: [node.body.node.id],
+      leaseId: ['lse_01JUNKNOWN'],
     },
   };
 }

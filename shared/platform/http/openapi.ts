@@ -38,6 +38,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   events: "The caller's platform events: budget alerts, expansions, workflow outcomes, webhook changes",
   webhooks:
     'Webhook endpoints (Standard Webhooks signatures, secret rotation), delivery logs, retries and tests',
+  network: 'The provider network: staked nodes, their leases of workflow phases, results, reputation',
 };
 
 /** The headers the API sets besides HTTP's own. */

@@ -1,0 +1,154 @@
+import { useState } from 'preact/hooks';
+import { call, get, getAll, newIdempotencyKey, type Page } from '../api.js';
+import { formatFtns } from '../money.js';
+import { href, navigate } from '../router.js';
+import type { Budget, Estimate, WorkflowSummary } from '../types.js';
+import { Problem, Show, useAction, useLoad } from '../ui/async.js';
+import { Ftns, StatusBadge, when } from '../ui/figures.js';
+import { ScrollRegion, Title } from '../ui/layout.js';
+
+export function WorkflowsPage() {
+  const workflows = useLoad(() => get<Page<WorkflowSummary>>('/v1/workflows?limit=25'), []);
+  return (
+    <>
+      <Title>Workflows</Title>
+      <Submit />
+      <section class="card" aria-labelledby="list-title">
+        <h2 id="list-title">Your workflows</h2>
+        <Show loaded={workflows} what="workflows">
+          {(page) =>
+            page.items.length === 0 ? (
+              <p class="muted">No workflow yet.</p>
+            ) : (
+              <ScrollRegion>
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Workflow</th>
+                      <th scope="col">Submitted</th>
+                      <th scope="col">Status</th>
+                      <th scope="col" class="num">
+                        Estimate
+                      </th>
+                      <th scope="col" class="num">
+                        Cost
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {page.items.map((w) => (
+                      <tr key={w.id}>
+                        <td>
+                          <a href={href('workflows', w.id)}>{w.id}</a>
+                        </td>
+                        <td>{when(w.createdAt)}</td>
+                        <td>
+                          <StatusBadge status={w.status} />
+                        </td>
+                        <td class="num">
+                          <Ftns value={w.estimate} />
+                        </td>
+                        <td class="num">
+                          <Ftns value={w.totalCost} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </ScrollRegion>
+            )
+          }
+        </Show>
+      </section>
+    </>
+  );
+}
+
+/** Submit: the estimate first (POST /v1/estimates), then the workflow itself. */
+function Submit() {
+  const budgets = useLoad(() => getAll<Budget>('/v1/budgets'), []);
+  const [prompt, setPrompt] = useState('Analyze photonic crystals');
+  const [budgetId, setBudgetId] = useState('');
+  const [estimate, setEstimate] = useState<Estimate>();
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const chosen = budgetId || budgets.data?.[0]?.id || '';
+  const review = useAction(async () => {
+    setEstimate(
+      await call<Estimate>('POST', '/v1/estimates', { body: { budgetId: chosen, workflow: true } }),
+    );
+  });
+  const submit = useAction(async () => {
+    const submitted = await call<{ id: string }>('POST', '/v1/workflows', {
+      body: { prompt: prompt.trim(), budgetId: chosen },
+      idempotencyKey,
+    });
+    navigate(href('workflows', submitted.id));
+  });
+  return (
+    <section class="card" aria-labelledby="submit-title">
+      <h2 id="submit-title">New research workflow</h2>
+      <Show loaded={budgets} what="your budgets">
+        {(all) => (
+          <form
+            class="stack"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void (estimate ? submit.run() : review.run());
+            }}
+          >
+            <label>
+              Research question
+              <textarea
+                rows={3}
+                required
+                maxLength={2000}
+                value={prompt}
+                onInput={(e) => {
+                  setPrompt(e.currentTarget.value);
+                }}
+              />
+            </label>
+            <label>
+              Budget
+              <select
+                value={chosen}
+                onChange={(e) => {
+                  setBudgetId(e.currentTarget.value);
+                  setEstimate(undefined);
+                }}
+              >
+                {all.map((b) => (
+                  <option key={b.id} value={b.id}>
+                    {b.name} ({formatFtns(b.remaining)} FTNS remaining)
+                  </option>
+                ))}
+              </select>
+            </label>
+            {estimate ? (
+              <div class="quote" data-testid="workflow-estimate">
+                <p>
+                  Estimated cost <Ftns value={estimate.total} />
+                  {estimate.covered.all ? ', covered by the budget and your balance.' : ', NOT covered.'}
+                </p>
+                <ul class="plain compact">
+                  {Object.entries(estimate.categories).map(([slug, c]) => (
+                    <li key={slug}>
+                      {slug}: <Ftns value={c.estimate} />
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
+            <div class="actions">
+              <button type="submit" disabled={!chosen || !prompt.trim() || review.busy || submit.busy}>
+                {estimate ? 'Submit workflow' : 'Estimate the cost'}
+              </button>
+            </div>
+            {review.error ? <Problem error={review.error} /> : null}
+            {submit.error ? <Problem error={submit.error} /> : null}
+          </form>
+        )}
+      </Show>
+    </section>
+  );
+}
