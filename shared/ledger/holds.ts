@@ -366,9 +366,10 @@ export async function commitFreeingExpiredHolds(
       return;
     } catch (error) {
       if (!(error instanceof InsufficientFundsError) || !payers.includes(error.accountId)) throw error;
-      if (freed.has(error.accountId) || (await resolveExpiredHoldsOf(deps, error.accountId)) === 0)
-        throw short(error.accountId, error);
+      if (freed.has(error.accountId)) throw short(error.accountId, error);
       freed.add(error.accountId);
+      // Retried even when none was left to resolve here: the sweep may have resolved them since.
+      await resolveExpiredHoldsOf(deps, error.accountId);
     }
   }
 }
