@@ -276,6 +276,7 @@ export class PrsmStack extends Stack {
     if (access.table) {
       if (access.table === 'read') table.grantReadData(fn);
       else table.grantReadWriteData(fn);
+      if (access.updatesItems) table.grant(fn, 'dynamodb:UpdateItem');
       acknowledge(
         `Resource::<${this.logicalIdOf(table)}.Arn>/index/*`,
         "CDK's table grant repeats the table's actions on its own GSIs (table/<name>/index/*), nothing wider.",

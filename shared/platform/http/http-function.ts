@@ -17,6 +17,7 @@ import {
 import { firstAnswerWins, type Idempotency, type IdempotencyRequest, requestHashOf } from '../idempotency.js';
 import { logger } from '../logger.js';
 import { type Table, table } from '../table.js';
+import { throttledAnswer } from './gateway-answer.js';
 import { problemErrors, requestIdOf } from './middleware.js';
 import { parseInput } from './parse-input.js';
 import { type Principal, principalSchema } from './principal.js';
@@ -163,6 +164,7 @@ export function httpFunction(
     middy<HttpEvent, HttpResponse, Error, Context>()
       // Never log the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it carries the API key.
       .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+      .use(throttledAnswer())
       .use(problemErrors(replayHeaders))
       .handler(dispatch)
   );
