@@ -7,6 +7,7 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { type Clock, systemClock } from '../clock.js';
+import { withCorrelation } from '../correlation.js';
 import {
   ForbiddenError,
   MalformedRequestError,
@@ -166,6 +167,7 @@ export function httpFunction(
       .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
       .use(throttledAnswer())
       .use(problemErrors(replayHeaders))
-      .handler(dispatch)
+      // Whatever this request sends to a queue carries its id (correlation.ts).
+      .handler((event) => withCorrelation({ requestId: requestIdOf(event) }, () => dispatch(event)))
   );
 }
