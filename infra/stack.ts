@@ -31,6 +31,7 @@ import {
   functions,
   HEALTH_SWEEP_RATE_MINUTES,
   httpRoutes,
+  keyThrottling,
   modelEnvironment,
   type QueueId,
   queues,
@@ -217,7 +218,11 @@ export class PrsmStack extends Stack {
       spec: authorizer,
       stage,
       removalPolicy,
-      environment: { ...baseEnvironment, QUEUE_URLS: queueUrlsFor({}) },
+      environment: {
+        ...baseEnvironment,
+        QUEUE_URLS: queueUrlsFor({}),
+        API_KEY_THROTTLING: JSON.stringify(keyThrottling),
+      },
     });
     this.grantAccess(authorizerFunction, authorizer.access);
 

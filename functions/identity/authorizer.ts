@@ -3,7 +3,6 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
   Context,
 } from 'aws-lambda';
-import { keyThrottling } from '#infra/manifest.js';
 import { type Clock, systemClock } from '#platform/clock.js';
 import { logger } from '#platform/logger.js';
 import { table } from '#platform/table.js';
@@ -18,10 +17,13 @@ type AuthorizerContext =
   | { throttled: 'true' }
   | Record<string, never>;
 
-/** The manifest's per-key limits; the local runtime may replace them (`off` for load tests). */
+/**
+ * The manifest's per-key limits (`keyThrottling`), set by the stack and the local runtime (which
+ * may turn them `off` for load tests): an environment variable, so the bundle leaves the manifest out.
+ */
 function limitsFromEnvironment(): KeyLimits | 'off' {
   const text = process.env.API_KEY_THROTTLING;
-  if (!text) return keyThrottling;
+  if (!text) throw new Error('API_KEY_THROTTLING is not set');
   return text === 'off' ? 'off' : (JSON.parse(text) as KeyLimits);
 }
 
@@ -39,7 +41,7 @@ async function verdictOf(hash: string, limits: KeyLimits | 'off', clock: Clock):
  */
 export async function authorize(
   event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers'>,
-  limits: KeyLimits | 'off' = limitsFromEnvironment(),
+  limits: KeyLimits | 'off',
   clock: Clock = systemClock,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> {
   const token = bearerToken(event.headers?.authorization);
@@ -63,10 +65,11 @@ export async function authorize(
 
 /** The handler on a given clock (the local runtime's tests hold time still). */
 export function authorizerHandler(clock: Clock = systemClock) {
-  const limits = limitsFromEnvironment();
+  let limits: KeyLimits | 'off' | undefined;
   // Its log lines carry its own function name and request id, like every other handler's.
   return (event: APIGatewayRequestAuthorizerEventV2, context: Context) => {
     logger.addContext(context);
+    limits ??= limitsFromEnvironment();
     return authorize(event, limits, clock);
   };
 }

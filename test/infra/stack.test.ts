@@ -13,6 +13,7 @@ import {
   functions,
   HEALTH_SWEEP_RATE_MINUTES,
   httpRoutes,
+  keyThrottling,
   queues,
 } from '#infra/manifest.js';
 import { PrsmStack } from '#infra/stack.js';
@@ -156,6 +157,15 @@ describe('PrsmStack (stage=test)', () => {
       expect(JSON.stringify(update?.Resource)).toContain(onlyResource('AWS::DynamoDB::Table', {})[0]);
       const actions = JSON.stringify(statements);
       expect(actions).not.toMatch(/dynamodb:(PutItem|DeleteItem|BatchWriteItem)/);
+    });
+
+    it("gives the authorizer the manifest's per-key limits", () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: functionName(authorizer.id),
+        Environment: {
+          Variables: Match.objectLike({ API_KEY_THROTTLING: JSON.stringify(keyThrottling) }),
+        },
+      });
     });
   });
 
