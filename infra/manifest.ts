@@ -66,6 +66,8 @@ export interface FunctionSpec {
     models?: boolean;
     /** Knows the model settings (to price model phases at submission), asks no model. */
     modelSettings?: boolean;
+    /** With `table: 'read'`: may also UpdateItem, and no other write (the authorizer's key buckets). */
+    updatesItems?: boolean;
   };
 }
 
@@ -95,14 +97,18 @@ export const authorizer = {
   description: 'Resolves an API key to a principal for every non-public route',
   memoryMb: 256,
   timeoutSeconds: 5,
-  access: { table: 'read' },
+  // The key's token bucket lives on its lookup item (shared/identity/key-bucket.ts).
+  access: { table: 'read', updatesItems: true },
 } as const satisfies Omit<FunctionSpec, 'triggers'>;
 
 /**
- * Requests per second and burst: API Gateway's stage throttling on AWS; locally the gateway
- * applies the same token bucket to each API key (each address for anonymous callers).
+ * Requests per second and burst of the whole API: API Gateway's stage throttling on AWS, one
+ * token bucket in the local gateway. Ten keys at their full rate (`keyThrottling`).
  */
-export const throttling = { ratePerSecond: 50, burst: 100 } as const;
+export const throttling = { ratePerSecond: 500, burst: 1000 } as const;
+
+/** Requests per second and burst of each API key: the authorizer's bucket, on AWS and locally. */
+export const keyThrottling = { ratePerSecond: 50, burst: 100 } as const;
 
 /**
  * The model settings of the functions with `access.models` on AWS (PRSM_MODEL_* variables, read by

@@ -32,6 +32,7 @@ import {
   functions,
   HEALTH_SWEEP_RATE_MINUTES,
   httpRoutes,
+  keyThrottling,
   modelEnvironment,
   type QueueId,
   queues,
@@ -218,7 +219,11 @@ export class PrsmStack extends Stack {
       spec: authorizer,
       stage,
       removalPolicy,
-      environment: { ...baseEnvironment, QUEUE_URLS: queueUrlsFor({}) },
+      environment: {
+        ...baseEnvironment,
+        QUEUE_URLS: queueUrlsFor({}),
+        API_KEY_THROTTLING: JSON.stringify(keyThrottling),
+      },
     });
     this.grantAccess(authorizerFunction, authorizer.access);
 
@@ -281,6 +286,7 @@ export class PrsmStack extends Stack {
     if (access.table) {
       if (access.table === 'read') table.grantReadData(fn);
       else table.grantReadWriteData(fn);
+      if (access.updatesItems) table.grant(fn, 'dynamodb:UpdateItem');
       acknowledge(
         `Resource::<${this.logicalIdOf(table)}.Arn>/index/*`,
         "CDK's table grant repeats the table's actions on its own GSIs (table/<name>/index/*), nothing wider.",

@@ -12043,7 +12043,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 userId?: string;
-                /** @description An event type (budget.alert, budget.expansion.approved, budget.suspended, workflow.completed, workflow.failed, workflow.cancelled, order.completed, order.refunded, webhook.endpoint.disabled) or a prefix such as `budget.*` */
+                /** @description An event type (budget.alert, budget.expansion.requested, budget.expansion.approved, budget.expansion.denied, budget.suspended, workflow.completed, workflow.failed, workflow.cancelled, order.completed, order.refunded, hold.expired, node.slashed, webhook.endpoint.disabled) or a prefix such as `budget.*` */
                 type?: string;
                 from?: string;
                 to?: string;
@@ -12302,7 +12302,7 @@ export interface operations {
                      */
                     url: string;
                     /** @description The event types to deliver, or `["*"]` for all */
-                    events: ("budget.alert" | "budget.expansion.approved" | "budget.suspended" | "workflow.completed" | "workflow.failed" | "workflow.cancelled" | "order.completed" | "order.refunded" | "webhook.endpoint.disabled" | "*")[];
+                    events: ("budget.alert" | "budget.expansion.requested" | "budget.expansion.approved" | "budget.expansion.denied" | "budget.suspended" | "workflow.completed" | "workflow.failed" | "workflow.cancelled" | "order.completed" | "order.refunded" | "hold.expired" | "node.slashed" | "webhook.endpoint.disabled" | "*")[];
                     /** @default  */
                     description?: string;
                 };
@@ -12721,7 +12721,7 @@ export interface operations {
                      */
                     url?: string;
                     /** @description The event types to deliver, or `["*"]` for all */
-                    events?: ("budget.alert" | "budget.expansion.approved" | "budget.suspended" | "workflow.completed" | "workflow.failed" | "workflow.cancelled" | "order.completed" | "order.refunded" | "webhook.endpoint.disabled" | "*")[];
+                    events?: ("budget.alert" | "budget.expansion.requested" | "budget.expansion.approved" | "budget.expansion.denied" | "budget.suspended" | "workflow.completed" | "workflow.failed" | "workflow.cancelled" | "order.completed" | "order.refunded" | "hold.expired" | "node.slashed" | "webhook.endpoint.disabled" | "*")[];
                     description?: string;
                     enabled?: boolean;
                 };

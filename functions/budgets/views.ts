@@ -4,7 +4,6 @@ import type { BudgetAlert } from '#shared/budgets/alerts.js';
 import { type Budget, remainingOf } from '#shared/budgets/budget.js';
 import type { Charge } from '#shared/budgets/charges.js';
 import type { Estimate } from '#shared/budgets/estimates.js';
-import type { ExpansionRequest } from '#shared/budgets/expansions.js';
 import type { SpendBucket } from '#shared/budgets/spend.js';
 
 export function budgetView(budget: Budget) {
@@ -68,10 +67,7 @@ export const alertView = ({ budgetId: _budgetId, spent, limit, previousLimit, ..
   previousLimit: previousLimit === null ? null : formatFtns(previousLimit),
 });
 
-export const expansionView = ({ amount, ...rest }: ExpansionRequest) => ({
-  ...rest,
-  amount: formatFtns(amount),
-});
+export { expansionView } from '#shared/budgets/expansion-view.js';
 
 export const estimateView = (estimate: Estimate) => ({
   budgetId: estimate.budgetId,

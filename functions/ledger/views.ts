@@ -1,7 +1,6 @@
 import { formatFtns } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
 import type { AccountView } from '#shared/ledger/accounts.js';
-import type { Hold } from '#shared/ledger/holds.js';
 import type { Transfer } from '#shared/ledger/posting.js';
 
 /** Domain values as the API shows them: micro-FTNS become decimal strings. */
@@ -17,12 +16,7 @@ export const transferView = <T extends Transfer>({ amount, ...rest }: T) => ({
   amount: formatFtns(amount),
 });
 
-export const holdView = ({ payee, amount, capturedAmount, ...rest }: Hold) => ({
-  ...rest,
-  payeeId: payee,
-  amount: formatFtns(amount),
-  ...(capturedAmount !== undefined ? { capturedAmount: formatFtns(capturedAmount) } : {}),
-});
+export { holdView } from '#shared/ledger/hold-view.js';
 
 export const pageView = <T, V>(page: Page<T>, view: (item: T) => V): Page<V> => ({
   items: page.items.map(view),

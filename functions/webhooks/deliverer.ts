@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { correlatedRecord } from '#platform/correlation.js';
 import { logger } from '#platform/logger.js';
 import { processDelivery } from '#shared/webhooks/deliveries.js';
 import { deliveryMessageSchema } from '#shared/webhooks/delivery.js';
@@ -20,5 +21,5 @@ async function recordHandler(record: SQSRecord): Promise<void> {
 }
 
 export const handler = middy((event: SQSEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, processor, { context }),
+  processPartialResponse(event, correlatedRecord(recordHandler), processor, { context }),
 ).use(injectLambdaContext(logger, { resetKeys: true }));

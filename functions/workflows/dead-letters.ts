@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { correlatedRecord, workflowOfBody } from '#platform/correlation.js';
 import { logger } from '#platform/logger.js';
 import { handleDeadLetter } from '#shared/workflows/dead-letters.js';
 import { phaseMessageSchema } from '#shared/workflows/messages.js';
@@ -33,5 +34,8 @@ async function recordHandler(record: SQSRecord): Promise<void> {
 }
 
 export const handler = middy((event: SQSEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
+  processPartialResponse(event, correlatedRecord(recordHandler, workflowOfBody), processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  }),
 ).use(injectLambdaContext(logger, { resetKeys: true }));

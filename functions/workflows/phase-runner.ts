@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { sqsClient } from '#platform/aws-clients.js';
 import { queueUrl } from '#platform/config.js';
+import { correlatedRecord, workflowOfBody } from '#platform/correlation.js';
 import { logger } from '#platform/logger.js';
 import { deferRetry, PHASE_QUEUE, phaseMessageSchema } from '#shared/workflows/messages.js';
 import { runPhase } from '#shared/workflows/runner.js';
@@ -40,5 +41,8 @@ async function recordHandler(record: SQSRecord, context?: Context): Promise<void
 
 export const handler = middy((event: SQSEvent, context: Context) =>
   // Every record failing is still a partial response: the poller deletes nothing and all come back.
-  processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
+  processPartialResponse(event, correlatedRecord(recordHandler, workflowOfBody), processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  }),
 ).use(injectLambdaContext(logger, { resetKeys: true }));

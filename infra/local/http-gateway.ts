@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Clock } from '#platform/clock.js';
+import { gatewayAnswer } from '#platform/http/gateway-answer.js';
 import { own, record } from '#platform/records.js';
 import type { HttpRoute } from '../manifest.js';
 import type { ConsoleAssets } from './console-assets.js';
@@ -17,7 +18,7 @@ export interface GatewayOptions {
   invoke(functionId: string, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
   authorize(event: APIGatewayProxyEventV2): Promise<Record<string, unknown> | undefined>;
   catchAllFunctionId: string;
-  /** Per-caller throttling; `off` for load tests that measure more than one key may send. */
+  /** The stage's throttling of the whole API; `off` for load tests. (Per-key limits are the authorizer's.) */
   throttling: Throttling | 'off';
   /** The throttling's time source (a test holds it still to count a burst exactly). */
   clock?: Clock;
@@ -140,19 +141,6 @@ function write(response: ServerResponse, result: APIGatewayProxyStructuredResult
   response.end(body);
 }
 
-/**
- * An answer API Gateway gives itself, before any function runs, in its own form: JSON with a
- * `message` (not problem+json) and no Retry-After, so nothing here answers what AWS would not.
- */
-export const gatewayAnswer = (
-  status: 400 | 413 | 429 | 500,
-  message: string,
-): APIGatewayProxyStructuredResultV2 => ({
-  statusCode: status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ message }),
-});
-
 export function createGateway(options: GatewayOptions): Server {
   const match = routeMatcher(options.routes);
   const clock = options.clock;
@@ -165,8 +153,7 @@ export function createGateway(options: GatewayOptions): Server {
       const method = request.method ?? 'GET';
       if (options.assets?.(method, new URL(request.url ?? '/', 'http://localhost').pathname, response))
         return;
-      const caller = request.headers.authorization ?? request.socket.remoteAddress ?? 'anonymous';
-      const verdict = take?.(caller);
+      const verdict = take?.('stage');
       if (verdict && !verdict.allowed) {
         // The stage's throttling answer on AWS (see docs/decisions.md).
         write(response, gatewayAnswer(429, 'Too Many Requests'));

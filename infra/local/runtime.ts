@@ -14,6 +14,7 @@ import {
   type FunctionSpec,
   functions,
   httpRoutes,
+  keyThrottling,
   throttling,
 } from '../manifest.js';
 import { consoleAssets } from './console-assets.js';
@@ -34,9 +35,12 @@ export interface RuntimeOptions {
   bootstrap?: (resources: LocalResources) => Promise<void>;
   /** Replaces every schedule's rate locally (seconds between scheduled events). */
   scheduleIntervalSeconds?: number;
-  /** Per-key throttling; the manifest's limits unless a load test turns it off. */
+  /**
+   * Per-key throttling (the authorizer's bucket, as on AWS); the manifest's limits unless a
+   * test sets others. `off` turns off the stage's limit too (load tests).
+   */
   throttling?: Throttling | 'off';
-  /** The gateway's time source for throttling; the system clock unless a test holds time still. */
+  /** The time source of both limits; the system clock unless a test holds time still. */
   throttlingClock?: Clock;
   log?(message: string, error?: unknown): void;
   /** The built web console served at `/` (default .build/console; nothing when it is not built). */
@@ -51,20 +55,35 @@ export interface Runtime {
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-async function loadHandler(entry: string): Promise<LambdaHandler> {
+async function loadModule(entry: string): Promise<Record<string, unknown>> {
   // A module's init may touch invocation-scoped state (Powertools' batch processor does): in a scope of its own.
-  const module = (await inInvocationScope(
+  return (await inInvocationScope(
     `init ${entry}`,
     () => import(pathToFileURL(join(ROOT, entry)).href),
-  )) as {
-    handler?: LambdaHandler;
-  };
+  )) as Record<string, unknown>;
+}
+
+async function loadHandler(entry: string): Promise<LambdaHandler> {
+  const module = await loadModule(entry);
   if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
-  return module.handler;
+  return module.handler as LambdaHandler;
+}
+
+/** The authorizer, on the test's clock when it holds one (its key buckets count time). */
+async function loadAuthorizer(clock: Clock | undefined): Promise<LambdaHandler> {
+  if (!clock) return loadHandler(authorizer.entry);
+  const module = await loadModule(authorizer.entry);
+  const make = module.authorizerHandler as ((clock: Clock) => LambdaHandler) | undefined;
+  if (typeof make !== 'function') throw new Error(`${authorizer.entry} does not export authorizerHandler`);
+  return make(clock);
 }
 
 /** The environment the stack gives every function, pointing at this runtime's resources. */
-function applyFunctionEnv(resources: LocalResources, scheduleIntervalSeconds: number): void {
+function applyFunctionEnv(
+  resources: LocalResources,
+  scheduleIntervalSeconds: number,
+  keyLimits: Throttling | 'off',
+): void {
   Object.assign(process.env, {
     STAGE: 'local',
     TABLE_NAME: resources.tableName,
@@ -72,6 +91,7 @@ function applyFunctionEnv(resources: LocalResources, scheduleIntervalSeconds: nu
     QUEUE_URLS: JSON.stringify(resources.queueUrls),
     SCHEDULE_INTERVAL_SECONDS: String(scheduleIntervalSeconds),
     POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'prsm',
+    API_KEY_THROTTLING: keyLimits === 'off' ? 'off' : JSON.stringify(keyLimits),
   });
 }
 
@@ -85,13 +105,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   const resources = await createResources(clients, options.prefix);
   const scheduleSeconds = options.scheduleIntervalSeconds;
-  applyFunctionEnv(resources, scheduleSeconds ?? 300);
+  const keyLimits = options.throttling ?? keyThrottling;
+  applyFunctionEnv(resources, scheduleSeconds ?? 300, keyLimits);
 
   await options.bootstrap?.(resources);
 
   const handlers = new Map<string, { spec: FunctionSpec; handler: LambdaHandler }>();
   for (const spec of functions) handlers.set(spec.id, { spec, handler: await loadHandler(spec.entry) });
-  const authorizerHandler = await loadHandler(authorizer.entry);
+  const authorizerHandler = await loadAuthorizer(options.throttlingClock);
   const call = (functionId: string, event: unknown) => {
     const fn = handlers.get(functionId);
     if (!fn) throw new Error(`no function ${functionId} in the manifest`);
@@ -101,7 +122,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const server = createGateway({
     routes: httpRoutes(),
     catchAllFunctionId: catchAllFunction().id,
-    throttling: options.throttling ?? throttling,
+    throttling: keyLimits === 'off' ? 'off' : throttling,
     clock: options.throttlingClock,
     invoke: async (functionId, event) => (await call(functionId, event)) as APIGatewayProxyStructuredResultV2,
     authorize: async (event) => {

@@ -7,10 +7,12 @@ import type { Micro } from '#platform/money.js';
 import type { Page } from '#platform/pagination.js';
 import { queryPage } from '#platform/query-page.js';
 import { Transaction } from '#platform/transaction.js';
+import { outboxPut, publishOutboxed } from '#shared/notifications/outbox.js';
 import { recordAlert, thresholdAlert } from './alerts.js';
 import { budgetKey, isMember } from './budget.js';
 import type { BudgetDeps } from './budget-deps.js';
 import { changeBudget, getBudget } from './budgets.js';
+import { expansionEvent } from './expansion-view.js';
 
 /** A member's request for more budget; it lapses after 30 minutes, as in the original. */
 export const EXPANSION_REQUEST_TTL_SECONDS = 30 * 60;
@@ -69,7 +71,8 @@ export async function requestExpansion(
     expiresAt: new Date(now.getTime() + EXPANSION_REQUEST_TTL_SECONDS * 1000).toISOString(),
     createdAt: now.toISOString(),
   };
-  const tx = new Transaction(deps.table).add({
+  const event = expansionEvent(request, 'requested', request.createdAt);
+  const tx = new Transaction(deps.table).add(outboxPut(deps.table.name, event)).add({
     Put: {
       TableName: deps.table.name,
       Item: {
@@ -81,6 +84,7 @@ export async function requestExpansion(
     },
   });
   await tx.idempotent(idempotency, request, now).commit(deps.retry);
+  await publishOutboxed(deps.publish, event);
   return request;
 }
 
@@ -123,6 +127,13 @@ export async function decideExpansion(
   if (request.status !== 'pending') {
     throw new ConflictError('expansion_not_pending', `The request is ${request.status}`);
   }
+  const decided: ExpansionRequest = {
+    ...request,
+    status: decision,
+    decidedBy: principal.userId,
+    decidedAt: now.toISOString(),
+  };
+  const denial = decision === 'denied' ? expansionEvent(decided, 'denied', decided.decidedAt!) : undefined;
   let previousLimit = 0n;
   const budget = await changeBudget(
     deps,
@@ -149,6 +160,7 @@ export async function decideExpansion(
         },
         () => new ConflictError('expansion_not_pending', 'The request was decided already or has expired'),
       );
+      if (denial) tx.add(outboxPut(deps.table.name, denial));
       previousLimit = current.limit;
       return decision === 'approved' ? { ...current, limit: current.limit + request.amount } : current;
     },
@@ -168,5 +180,6 @@ export async function decideExpansion(
       requestId,
     );
   }
-  return { ...request, status: decision, decidedBy: principal.userId, decidedAt: now.toISOString() };
+  if (denial) await publishOutboxed(deps.publish, denial);
+  return decided;
 }

@@ -10,6 +10,7 @@ import { queryAll, queryPage } from '#platform/query-page.js';
 import { Transaction } from '#platform/transaction.js';
 import { updateExpression } from '#platform/update-expression.js';
 import { releaseLeg, reservationRefusal, reserveLeg } from '#shared/budgets/reservations.js';
+import { outboxPut } from '#shared/notifications/outbox.js';
 import type { AccountId } from './account.js';
 import {
   CaptureExceedsHoldError,
@@ -18,6 +19,7 @@ import {
   InsufficientFundsError,
   SelfTransferError,
 } from './errors.js';
+import { holdExpiredEvent } from './hold-view.js';
 import { type LedgerDeps, requireUser } from './ledger.js';
 import { Posting, type Transfer } from './posting.js';
 
@@ -318,9 +320,14 @@ export async function releaseHold(
 
 /** Resolves one lapsed hold for good; a hold resolved meanwhile is left as it is. */
 async function expireHold(deps: LedgerDeps, item: Record<string, unknown>): Promise<boolean> {
-  const hold = { ...holdOf(item, deps.clock.now()), status: 'active' as const };
+  const now = deps.clock.now();
+  const hold = { ...holdOf(item, now), status: 'active' as const };
+  const tx = new Transaction(deps.table);
+  const expired = addResolution(deps, tx, hold, { status: 'expired' }, now);
+  // The owner's `hold.expired` commits with the expiry; the health sweep publishes the outbox.
+  tx.add(outboxPut(deps.table.name, holdExpiredEvent(expired, now)));
   try {
-    await commitResolution(deps, hold, { status: 'expired' });
+    await tx.commit(deps.retry);
     return true;
   } catch (error) {
     if (error instanceof HoldNotActiveError) return false;
@@ -366,9 +373,10 @@ export async function commitFreeingExpiredHolds(
       return;
     } catch (error) {
       if (!(error instanceof InsufficientFundsError) || !payers.includes(error.accountId)) throw error;
-      if (freed.has(error.accountId) || (await resolveExpiredHoldsOf(deps, error.accountId)) === 0)
-        throw short(error.accountId, error);
+      if (freed.has(error.accountId)) throw short(error.accountId, error);
       freed.add(error.accountId);
+      // Retried even when none was left to resolve here: the sweep may have resolved them since.
+      await resolveExpiredHoldsOf(deps, error.accountId);
     }
   }
 }

@@ -1,13 +1,17 @@
 /** Every event type the events API lists and webhook endpoints subscribe to. */
 export const EVENT_TYPES = [
   'budget.alert',
+  'budget.expansion.requested',
   'budget.expansion.approved',
+  'budget.expansion.denied',
   'budget.suspended',
   'workflow.completed',
   'workflow.failed',
   'workflow.cancelled',
   'order.completed',
   'order.refunded',
+  'hold.expired',
+  'node.slashed',
   'webhook.endpoint.disabled',
 ] as const;
 

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { config } from './config.js';
+import { correlateMessages } from './correlation.js';
 import { localTimeoutFactor } from './local-slack.js';
 
 /**
@@ -59,7 +60,7 @@ export const dynamoClient = (): DynamoDBClient => {
 };
 
 export const sqsClient = (): SQSClient => {
-  sqs ??= new SQSClient(common());
+  sqs ??= correlateMessages(new SQSClient(common()));
   return sqs;
 };
 

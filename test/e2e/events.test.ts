@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
+import { budgetSteps, idempotencyKey } from '../support/budgets.js';
 import { useRuntime } from '../support/runtime.js';
 import { GENEROUS_WAIT_MS } from '../support/waits.js';
 import { idem, marketplace } from './marketplace-support.js';
@@ -83,5 +84,66 @@ describe('The events API', () => {
     expect(second.body.items).toEqual([oldest]);
     const foreign = await t.api('GET', `/v1/events?cursor=${first.body.nextCursor}`, { key: seller.key });
     expect(foreign.status).toBe(422);
+  });
+
+  it('tells the owner and members of a request for more budget and of its denial, with the request as the API lists it', async () => {
+    const steps = budgetSteps(t);
+    const [owner, member] = [await steps.funded(), await steps.funded()];
+    const budget = await steps.createBudget(owner.key, {
+      name: 'Asked',
+      total: '10',
+      members: [{ userId: member.id }],
+    });
+    const asked = await t.api('POST', `/v1/budgets/${budget.id}/expansions`, {
+      key: member.key,
+      body: { amount: '5', reason: 'more GPU' },
+      headers: idempotencyKey(),
+    });
+    expect(asked.status).toBe(201);
+    await vi.waitFor(
+      async () => expect(await events(owner.key, '?type=budget.expansion.requested')).toHaveLength(1),
+      wait,
+    );
+    const denied = await t.api('POST', `/v1/budgets/${budget.id}/expansions/${asked.body.id}/deny`, {
+      key: owner.key,
+    });
+    expect(denied.status).toBe(200);
+    await vi.waitFor(
+      async () => expect(await events(member.key, '?type=budget.expansion.*')).toHaveLength(2),
+      wait,
+    );
+    const listed = await t.api('GET', `/v1/budgets/${budget.id}/expansions`, { key: owner.key });
+    const [deniedEvent, requestedEvent] = await events(member.key, '?type=budget.expansion.*');
+    const { decidedBy: _by, decidedAt: _at, ...asRequested } = listed.body.items[0];
+    expect(requestedEvent).toMatchObject({ type: 'budget.expansion.requested' });
+    expect(requestedEvent!.data.expansion).toEqual({ ...asRequested, status: 'pending' });
+    expect(deniedEvent).toMatchObject({
+      type: 'budget.expansion.denied',
+      data: { expansion: listed.body.items[0] },
+    });
+    expect(listed.body.items[0].status).toBe('denied');
+    expect(await events(owner.key, '?type=budget.expansion.*')).toEqual([deniedEvent, requestedEvent]);
+  });
+
+  it("tells a hold's owner when it expired, with the hold as the API shows it", async () => {
+    const owner = await t.newUser();
+    await t.grant(owner.id, '5');
+    const hold = await t.api('POST', '/v1/holds', {
+      key: owner.key,
+      body: { amount: '2', expiresInSeconds: 1 },
+      headers: idempotencyKey(),
+    });
+    expect(hold.status).toBe(201);
+    // The sweep resolves lapsed holds and publishes what their expiry wrote to the outbox.
+    await vi.waitFor(async () => {
+      const shown = await t.api('GET', `/v1/holds/${hold.body.id}`, { key: owner.key });
+      expect(shown.body.status).toBe('expired');
+      await t.api('POST', '/v1/health/sweeps', { key: t.adminKey });
+      expect(await events(owner.key, '?type=hold.expired')).toHaveLength(1);
+    }, wait);
+    const [expired] = await events(owner.key, '?type=hold.expired');
+    const shown = await t.api('GET', `/v1/holds/${hold.body.id}`, { key: owner.key });
+    expect(expired).toMatchObject({ type: 'hold.expired', data: { hold: shown.body } });
+    expect(await events(owner.key, '?type=hold.*')).toEqual([expired]);
   });
 });

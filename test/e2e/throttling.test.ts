@@ -3,7 +3,8 @@ import type { Clock } from '#platform/clock.js';
 import { useRuntime } from '../support/runtime.js';
 
 /**
- * The local gateway throttles each API key as the stack's API Gateway stage does. Its clock is
+ * Each API key is throttled by the authorizer's bucket, the same code as on AWS, and refused
+ * with the answer API Gateway gives a throttled request. The buckets' clock is
  * held still here, so no token comes back while the requests are on their way (however slow the
  * machine): the count of refusals is exact, and refill happens only when the test moves time on.
  */
@@ -14,11 +15,11 @@ const t = useRuntime(import.meta.filename, {
   throttlingClock: clock,
 });
 
-const burstOf = (count: number) =>
-  Promise.all(Array.from({ length: count }, () => t.api('GET', '/v1/accounts/me', { key: t.adminKey })));
+const burstOf = (count: number, key = t.adminKey) =>
+  Promise.all(Array.from({ length: count }, () => t.api('GET', '/v1/accounts/me', { key })));
 
 describe('Local runtime: throttling', () => {
-  it("answers API Gateway's own 429 past the burst of one key, and not for another key", async () => {
+  it("answers API Gateway's own 429 past the burst of one key", async () => {
     const responses = await burstOf(15);
     const throttled = responses.filter((r) => r.status === 429);
     expect(throttled).toHaveLength(5);
@@ -28,6 +29,20 @@ describe('Local runtime: throttling', () => {
     expect(throttled[0]?.headers.get('retry-after')).toBeNull();
     expect(throttled[0]?.body).toEqual({ message: 'Too Many Requests' });
     expect((await t.api('GET', '/v1/health')).status).toBe(200);
+    // The user is created by the admin, whose key is empty: this request is refused too.
+    expect(
+      (await t.api('POST', '/v1/users', { key: t.adminKey, body: { name: 'x', role: 'user' } })).status,
+    ).toBe(429);
+  });
+
+  it('keeps a bucket per key: another key has its whole burst', async () => {
+    now = new Date(now.getTime() + 2_000); // refills the admin's key, to create the other user
+    const other = await t.newUser();
+    now = new Date(now.getTime() + 2_000);
+    await burstOf(10); // the admin's key is empty again
+    const responses = await burstOf(11, other.key);
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(10);
+    expect((await burstOf(1))[0]?.status).toBe(429);
   });
 
   it('gives the key back ratePerSecond requests for each second that passes', async () => {
@@ -35,5 +50,14 @@ describe('Local runtime: throttling', () => {
     const responses = await burstOf(8);
     expect(responses.filter((r) => r.status === 200)).toHaveLength(5);
     expect(responses.filter((r) => r.status === 429)).toHaveLength(3);
+  });
+
+  it('refuses a revoked key with 401, and its bucket does not bring it back', async () => {
+    now = new Date(now.getTime() + 10_000);
+    const user = await t.newUser();
+    const me = await t.api('GET', '/v1/me/keys', { key: user.key });
+    const keyId = me.body.items[0].keyId;
+    expect((await t.api('DELETE', `/v1/me/keys/${keyId}`, { key: user.key })).status).toBe(204);
+    expect((await burstOf(2, user.key)).map((r) => r.status)).toEqual([401, 401]);
   });
 });

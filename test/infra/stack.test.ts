@@ -13,6 +13,7 @@ import {
   functions,
   HEALTH_SWEEP_RATE_MINUTES,
   httpRoutes,
+  keyThrottling,
   queues,
 } from '#infra/manifest.js';
 import { PrsmStack } from '#infra/stack.js';
@@ -141,6 +142,30 @@ describe('PrsmStack (stage=test)', () => {
         expect(actions).toContain('dynamodb:GetItem');
         expect(actions).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/);
       }
+    });
+
+    it("lets the authorizer UpdateItem on the table (its keys' token buckets) and write nothing else", () => {
+      const roleId = (
+        onlyResource('AWS::Lambda::Function', { FunctionName: functionName(authorizer.id) })[1].Properties
+          .Role as { 'Fn::GetAtt': [string, string] }
+      )['Fn::GetAtt'][0];
+      const [, policy] = onlyResource('AWS::IAM::Policy', { Roles: [{ Ref: roleId }] });
+      const statements = (
+        policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+      ).Statement;
+      const update = statements.find((s) => [s.Action].flat().includes('dynamodb:UpdateItem'));
+      expect(JSON.stringify(update?.Resource)).toContain(onlyResource('AWS::DynamoDB::Table', {})[0]);
+      const actions = JSON.stringify(statements);
+      expect(actions).not.toMatch(/dynamodb:(PutItem|DeleteItem|BatchWriteItem)/);
+    });
+
+    it("gives the authorizer the manifest's per-key limits", () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: functionName(authorizer.id),
+        Environment: {
+          Variables: Match.objectLike({ API_KEY_THROTTLING: JSON.stringify(keyThrottling) }),
+        },
+      });
     });
   });
 

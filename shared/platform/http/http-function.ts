@@ -7,6 +7,7 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { type Clock, systemClock } from '../clock.js';
+import { withCorrelation } from '../correlation.js';
 import {
   ForbiddenError,
   MalformedRequestError,
@@ -17,6 +18,7 @@ import {
 import { firstAnswerWins, type Idempotency, type IdempotencyRequest, requestHashOf } from '../idempotency.js';
 import { logger } from '../logger.js';
 import { type Table, table } from '../table.js';
+import { throttledAnswer } from './gateway-answer.js';
 import { problemErrors, requestIdOf } from './middleware.js';
 import { parseInput } from './parse-input.js';
 import { type Principal, principalSchema } from './principal.js';
@@ -163,7 +165,9 @@ export function httpFunction(
     middy<HttpEvent, HttpResponse, Error, Context>()
       // Never log the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it carries the API key.
       .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+      .use(throttledAnswer())
       .use(problemErrors(replayHeaders))
-      .handler(dispatch)
+      // Whatever this request sends to a queue carries its id (correlation.ts).
+      .handler((event) => withCorrelation({ requestId: requestIdOf(event) }, () => dispatch(event)))
   );
 }

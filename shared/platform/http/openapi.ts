@@ -153,7 +153,7 @@ function refusalResponse(status: number, refusal: Refusal): ResponseConfig {
   } as ResponseConfig;
 }
 
-/** Throttling is API Gateway's: its own bare 429, with no Retry-After, before any function runs. */
+/** Throttling answers in API Gateway's form: a bare 429, no Retry-After (the stage's, or a key's in its function). */
 const THROTTLED: ResponseConfig = {
   description: 'Throttled by API Gateway: slow down and retry',
   content: gatewayContent,
