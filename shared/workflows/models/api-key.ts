@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { clientSettings } from '#platform/aws-clients.js';
 
 /**
  * The OpenAI-compatible provider's key: from Secrets Manager on AWS (read once per container,
@@ -28,7 +29,7 @@ export function keyOfSecret(secretString: string): string {
 
 export function secretApiKey(
   secretId: string,
-  client: Pick<SecretsManagerClient, 'send'> = new SecretsManagerClient({ maxAttempts: 3 }),
+  client: Pick<SecretsManagerClient, 'send'> = new SecretsManagerClient(clientSettings({ maxAttempts: 3 })),
 ): ApiKeySource {
   let cached: Promise<string> | undefined;
   return () => {
