@@ -12,7 +12,7 @@ import {
   expectSettled,
   fullScript,
   MODEL_SEQUENCE,
-  STUDENT,
+  RESEARCH_MODEL_ENV,
   setModelPrices,
   TEACHER,
 } from './workflows-research-support.js';
@@ -31,9 +31,7 @@ useFakeProvider({
   env: (started) => ({
     PRSM_WORKFLOW_EXECUTOR: 'bedrock',
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: started.url,
-    PRSM_MODEL_TEACHER: TEACHER,
-    PRSM_MODEL_STUDENT: STUDENT,
-    PRSM_MODEL_MAX_ATTEMPTS: '2',
+    ...RESEARCH_MODEL_ENV,
   }),
   ready: async (started, runtime) => {
     fake = started;

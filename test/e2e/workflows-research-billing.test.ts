@@ -16,6 +16,7 @@ import {
   fullScript,
   micro,
   openAiAnswers,
+  RESEARCH_MODEL_ENV,
   runExample,
   STUDENT,
   setModelPrices,
@@ -44,9 +45,7 @@ useFakeProvider({
   env: (started) => ({
     PRSM_MODEL_PROVIDER: 'openai',
     PRSM_MODEL_BASE_URL: started.baseUrl,
-    PRSM_MODEL_TEACHER: TEACHER,
-    PRSM_MODEL_STUDENT: STUDENT,
-    PRSM_MODEL_MAX_ATTEMPTS: '2',
+    ...RESEARCH_MODEL_ENV,
   }),
   ready: async (started, runtime) => {
     fake = started;

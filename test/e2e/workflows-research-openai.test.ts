@@ -15,8 +15,8 @@ import {
   MODEL_SEQUENCE,
   micro,
   openAiAnswers,
+  RESEARCH_MODEL_ENV,
   runExample,
-  STUDENT,
   setModelPrices,
   TEACHER,
 } from './workflows-research-support.js';
@@ -32,10 +32,8 @@ useFakeProvider({
   env: (started) => ({
     PRSM_MODEL_PROVIDER: 'openai',
     PRSM_MODEL_BASE_URL: started.baseUrl,
-    PRSM_MODEL_TEACHER: TEACHER,
-    PRSM_MODEL_STUDENT: STUDENT,
     PRSM_MODEL_API_KEY: 'sk-test-not-a-secret',
-    PRSM_MODEL_MAX_ATTEMPTS: '2',
+    ...RESEARCH_MODEL_ENV,
   }),
   ready: async (started, runtime) => {
     fake = started;
