@@ -1,17 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   bedrockError,
   converseText,
   type FakeBedrock,
   startFakeBedrock,
 } from '../support/fake-models/bedrock-server.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { useFakeProvider } from '../support/fake-provider.js';
+import type { TestRuntime } from '../support/runtime.js';
 import {
   bedrockAnswers,
   expectSettled,
   fullScript,
   MODEL_SEQUENCE,
-  STUDENT,
+  RESEARCH_MODEL_ENV,
   setModelPrices,
   TEACHER,
 } from './workflows-research-support.js';
@@ -24,31 +25,19 @@ import { EXAMPLE_QUERY, finished, researcher, submitted, waitFor } from './workf
 let fake: FakeBedrock;
 let t: TestRuntime;
 
-const ENV = [
-  'PRSM_WORKFLOW_EXECUTOR',
-  'AWS_ENDPOINT_URL_BEDROCK_RUNTIME',
-  'PRSM_MODEL_TEACHER',
-  'PRSM_MODEL_STUDENT',
-  'PRSM_MODEL_MAX_ATTEMPTS',
-];
-
-beforeAll(async () => {
-  fake = await startFakeBedrock();
-  Object.assign(process.env, {
+useFakeProvider({
+  testFile: import.meta.filename,
+  start: startFakeBedrock,
+  env: (started) => ({
     PRSM_WORKFLOW_EXECUTOR: 'bedrock',
-    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
-    PRSM_MODEL_TEACHER: TEACHER,
-    PRSM_MODEL_STUDENT: STUDENT,
-    PRSM_MODEL_MAX_ATTEMPTS: '2',
-  });
-  t = await startTestRuntime(import.meta.filename);
-  await setModelPrices(t);
-});
-
-afterAll(async () => {
-  await t.stop();
-  await fake.close();
-  for (const name of ENV) delete process.env[name];
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: started.url,
+    ...RESEARCH_MODEL_ENV,
+  }),
+  ready: async (started, runtime) => {
+    fake = started;
+    t = runtime;
+    await setModelPrices(t);
+  },
 });
 
 describe('Research on Amazon Bedrock', () => {

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   completion,
   type FakeOpenAi,
   openAiError,
   startFakeOpenAi,
 } from '../support/fake-models/openai-server.js';
+import { useFakeProvider } from '../support/fake-provider.js';
 import type { Json } from '../support/http.js';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import type { TestRuntime } from '../support/runtime.js';
 import { marketplace } from './marketplace-support.js';
 import {
   decomposition,
@@ -15,6 +16,7 @@ import {
   fullScript,
   micro,
   openAiAnswers,
+  RESEARCH_MODEL_ENV,
   runExample,
   STUDENT,
   setModelPrices,
@@ -37,31 +39,19 @@ import {
 let fake: FakeOpenAi;
 let t: TestRuntime;
 
-const ENV = [
-  'PRSM_MODEL_PROVIDER',
-  'PRSM_MODEL_BASE_URL',
-  'PRSM_MODEL_TEACHER',
-  'PRSM_MODEL_STUDENT',
-  'PRSM_MODEL_MAX_ATTEMPTS',
-];
-
-beforeAll(async () => {
-  fake = await startFakeOpenAi();
-  Object.assign(process.env, {
+useFakeProvider({
+  testFile: import.meta.filename,
+  start: startFakeOpenAi,
+  env: (started) => ({
     PRSM_MODEL_PROVIDER: 'openai',
-    PRSM_MODEL_BASE_URL: fake.baseUrl,
-    PRSM_MODEL_TEACHER: TEACHER,
-    PRSM_MODEL_STUDENT: STUDENT,
-    PRSM_MODEL_MAX_ATTEMPTS: '2',
-  });
-  t = await startTestRuntime(import.meta.filename);
-  await setModelPrices(t);
-});
-
-afterAll(async () => {
-  await t.stop();
-  await fake.close();
-  for (const name of ENV) delete process.env[name];
+    PRSM_MODEL_BASE_URL: started.baseUrl,
+    ...RESEARCH_MODEL_ENV,
+  }),
+  ready: async (started, runtime) => {
+    fake = started;
+    t = runtime;
+    await setModelPrices(t);
+  },
 });
 
 const GRANT = 500_000_000n;

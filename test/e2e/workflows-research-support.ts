@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Json } from '../support/http.js';
 import type { TestRuntime } from '../support/runtime.js';
-import { PRICES } from './workflows-research-script.js';
+import { PRICES, STUDENT, TEACHER } from './workflows-research-script.js';
 import {
   account,
   budget,
@@ -70,4 +70,11 @@ export async function expectSettled(t: TestRuntime, who: Researcher, workflow: J
 export const runExample = async (t: TestRuntime, who: Researcher, executor: string) => {
   const id = await submitted(t, who, { prompt: EXAMPLE_QUERY, executor });
   return waitFor(t, who.key, id, finished, 60_000);
+};
+
+/** The model settings every research file runs with, whatever the provider: the scripted models, two attempts a call. */
+export const RESEARCH_MODEL_ENV = {
+  PRSM_MODEL_TEACHER: TEACHER,
+  PRSM_MODEL_STUDENT: STUDENT,
+  PRSM_MODEL_MAX_ATTEMPTS: '2',
 };

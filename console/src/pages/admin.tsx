@@ -3,8 +3,9 @@ import { call, get, getAll, type Page } from '../api.js';
 import type { ApiKey, ComponentPrice, HealthCheck, HealthReport, Me } from '../types.js';
 import { Problem, Show, useAction, useLoad } from '../ui/async.js';
 import { TimeChart } from '../ui/chart.js';
-import { Ftns, StatusBadge, when } from '../ui/figures.js';
-import { ScrollRegion, Title } from '../ui/layout.js';
+import { StatusBadge, when } from '../ui/figures.js';
+import { Title } from '../ui/layout.js';
+import { FtnsCell, Table } from '../ui/table.js';
 
 export function AdminPage() {
   return (
@@ -68,42 +69,27 @@ function HealthView({ reports }: { reports: HealthReport[] }) {
         xPadSeconds={300}
       />
       <h3>Checks of the last sweep</h3>
-      <ScrollRegion>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Check</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Status</th>
-              <th scope="col">Detail</th>
-              <th scope="col" class="num">
-                ms
-              </th>
+      <Table columns={['Check', 'Kind', 'Status', 'Detail', { label: 'ms', num: true }]}>
+        {(
+          [
+            ['component', latest.components],
+            ['dependency', latest.dependencies],
+            ['integration', latest.integrations],
+          ] as [string, HealthCheck[]][]
+        ).flatMap(([kind, checks]) =>
+          checks.map((check) => (
+            <tr key={`${kind}-${check.name}`}>
+              <td>{check.name}</td>
+              <td>{kind}</td>
+              <td>
+                <StatusBadge status={check.status} />
+              </td>
+              <td>{check.detail}</td>
+              <td class="num">{check.latencyMs}</td>
             </tr>
-          </thead>
-          <tbody>
-            {(
-              [
-                ['component', latest.components],
-                ['dependency', latest.dependencies],
-                ['integration', latest.integrations],
-              ] as [string, HealthCheck[]][]
-            ).flatMap(([kind, checks]) =>
-              checks.map((check) => (
-                <tr key={`${kind}-${check.name}`}>
-                  <td>{check.name}</td>
-                  <td>{kind}</td>
-                  <td>
-                    <StatusBadge status={check.status} />
-                  </td>
-                  <td>{check.detail}</td>
-                  <td class="num">{check.latencyMs}</td>
-                </tr>
-              )),
-            )}
-          </tbody>
-        </table>
-      </ScrollRegion>
+          )),
+        )}
+      </Table>
     </>
   );
 }
@@ -210,32 +196,16 @@ function Prices() {
       <h2 id="prices-title">Price list</h2>
       <Show loaded={prices} what="the price list">
         {(all) => (
-          <ScrollRegion>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Component</th>
-                  <th scope="col">Phase</th>
-                  <th scope="col">Category</th>
-                  <th scope="col" class="num">
-                    Price
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {all.map((p) => (
-                  <tr key={p.component}>
-                    <td>{p.component}</td>
-                    <td>{p.phase}</td>
-                    <td>{p.category}</td>
-                    <td class="num">
-                      <Ftns value={p.price} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollRegion>
+          <Table columns={['Component', 'Phase', 'Category', { label: 'Price', num: true }]}>
+            {all.map((p) => (
+              <tr key={p.component}>
+                <td>{p.component}</td>
+                <td>{p.phase}</td>
+                <td>{p.category}</td>
+                <FtnsCell value={p.price} />
+              </tr>
+            ))}
+          </Table>
         )}
       </Show>
     </section>

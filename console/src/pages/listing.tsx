@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { call, get, getAll, newIdempotencyKey, type Page } from '../api.js';
-import { formatFtns } from '../money.js';
 import { href } from '../router.js';
 import type { Budget, Estimate, Listing, Me, Order, Review } from '../types.js';
 import { Problem, Show, useAction, useLoad } from '../ui/async.js';
+import { BudgetSelect } from '../ui/budget-select.js';
 import { Ftns, StatusBadge, when } from '../ui/figures.js';
 import { Title } from '../ui/layout.js';
 
@@ -139,22 +139,14 @@ function Buy({ listing }: { listing: Listing }) {
                 void (estimate ? confirm.run() : review.run());
               }}
             >
-              <label>
-                Budget
-                <select
-                  value={chosen}
-                  onChange={(e) => {
-                    setBudgetId(e.currentTarget.value);
-                    setEstimate(undefined);
-                  }}
-                >
-                  {all.map((b) => (
-                    <option key={b.id} value={b.id}>
-                      {b.name} ({formatFtns(b.remaining)} FTNS remaining)
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <BudgetSelect
+                budgets={all}
+                value={chosen}
+                onChange={(budgetId) => {
+                  setBudgetId(budgetId);
+                  setEstimate(undefined);
+                }}
+              />
               <label>
                 Category
                 <input

@@ -2,8 +2,9 @@ import { call, get, type Page } from '../api.js';
 import { href } from '../router.js';
 import type { Me, Order } from '../types.js';
 import { Problem, Show, useAction, useLoad } from '../ui/async.js';
-import { Ftns, StatusBadge, when } from '../ui/figures.js';
-import { ScrollRegion, Title } from '../ui/layout.js';
+import { StatusBadge, when } from '../ui/figures.js';
+import { Title } from '../ui/layout.js';
+import { FtnsCell, Table } from '../ui/table.js';
 
 /** The caller's orders, newest first; admins refund (the API lets only them). */
 export function OrdersPage({ me }: { me: Me }) {
@@ -24,64 +25,52 @@ export function OrdersPage({ me }: { me: Me }) {
           page.items.length === 0 ? (
             <p class="muted">No order yet.</p>
           ) : (
-            <ScrollRegion>
-              <table data-testid="orders">
-                <thead>
-                  <tr>
-                    <th scope="col">Order</th>
-                    <th scope="col">When</th>
-                    <th scope="col">Items</th>
-                    <th scope="col">Budget</th>
-                    <th scope="col" class="num">
-                      Total
-                    </th>
-                    <th scope="col" class="num">
-                      Fee (seller)
-                    </th>
-                    <th scope="col">Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((o) => (
-                    <tr key={o.id}>
-                      <td>{o.id}</td>
-                      <td>{when(o.createdAt)}</td>
-                      <td>
-                        {o.lines.map((line) => (
-                          <div key={line.listingId}>
-                            <a href={href('listings', line.listingId)}>{line.title}</a>
-                          </div>
-                        ))}
-                      </td>
-                      <td>
-                        <a href={href('budgets', o.budgetId)}>{o.budgetId}</a>{' '}
-                        <span class="muted">{o.category}</span>
-                      </td>
-                      <td class="num">
-                        <Ftns value={o.total} />
-                      </td>
-                      <td class="num">
-                        <Ftns value={o.fee} />
-                      </td>
-                      <td>
-                        <StatusBadge status={o.status} />
-                        {o.refund ? <span class="muted"> {when(o.refund.refundedAt)}</span> : null}
-                        {me.role === 'admin' && o.status === 'completed' ? (
-                          <button
-                            type="button"
-                            class="secondary"
-                            disabled={refund.busy}
-                            onClick={() => refund.run(o.id)}
-                          >
-                            Refund
-                          </button>
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </ScrollRegion>
+            <Table
+              columns={[
+                'Order',
+                'When',
+                'Items',
+                'Budget',
+                { label: 'Total', num: true },
+                { label: 'Fee (seller)', num: true },
+                'Status',
+              ]}
+              testId="orders"
+            >
+              {page.items.map((o) => (
+                <tr key={o.id}>
+                  <td>{o.id}</td>
+                  <td>{when(o.createdAt)}</td>
+                  <td>
+                    {o.lines.map((line) => (
+                      <div key={line.listingId}>
+                        <a href={href('listings', line.listingId)}>{line.title}</a>
+                      </div>
+                    ))}
+                  </td>
+                  <td>
+                    <a href={href('budgets', o.budgetId)}>{o.budgetId}</a>{' '}
+                    <span class="muted">{o.category}</span>
+                  </td>
+                  <FtnsCell value={o.total} />
+                  <FtnsCell value={o.fee} />
+                  <td>
+                    <StatusBadge status={o.status} />
+                    {o.refund ? <span class="muted"> {when(o.refund.refundedAt)}</span> : null}
+                    {me.role === 'admin' && o.status === 'completed' ? (
+                      <button
+                        type="button"
+                        class="secondary"
+                        disabled={refund.busy}
+                        onClick={() => refund.run(o.id)}
+                      >
+                        Refund
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           )
         }
       </Show>

@@ -4,7 +4,8 @@ import { href } from '../router.js';
 import type { Account, Budget, Entry, Me, WorkflowSummary } from '../types.js';
 import { Show, useLoad } from '../ui/async.js';
 import { Ftns, Meter, StatusBadge, when } from '../ui/figures.js';
-import { ScrollRegion, Title } from '../ui/layout.js';
+import { Title } from '../ui/layout.js';
+import { Table } from '../ui/table.js';
 
 /** A budget is near its limit from its first alert threshold on. */
 const nearLimit = (budget: Budget) =>
@@ -95,35 +96,21 @@ export function OverviewPage({ me }: { me: Me }) {
             page.items.length === 0 ? (
               <p class="muted">No entries yet.</p>
             ) : (
-              <ScrollRegion>
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Reason</th>
-                      <th scope="col">From → to</th>
-                      <th scope="col" class="num">
-                        Amount
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.items.map((e) => (
-                      <tr key={`${e.id}-${e.side}`}>
-                        <td>{when(e.createdAt)}</td>
-                        <td>{e.reason.replace(/_/g, ' ')}</td>
-                        <td>
-                          {e.from} → {e.to}
-                        </td>
-                        <td class={`num ${e.side}`}>
-                          {e.side === 'debit' ? '−' : '+'}
-                          <Ftns value={e.amount} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </ScrollRegion>
+              <Table columns={['When', 'Reason', 'From → to', { label: 'Amount', num: true }]}>
+                {page.items.map((e) => (
+                  <tr key={`${e.id}-${e.side}`}>
+                    <td>{when(e.createdAt)}</td>
+                    <td>{e.reason.replace(/_/g, ' ')}</td>
+                    <td>
+                      {e.from} → {e.to}
+                    </td>
+                    <td class={`num ${e.side}`}>
+                      {e.side === 'debit' ? '−' : '+'}
+                      <Ftns value={e.amount} />
+                    </td>
+                  </tr>
+                ))}
+              </Table>
             )
           }
         </Show>

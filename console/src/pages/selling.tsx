@@ -3,7 +3,8 @@ import { href } from '../router.js';
 import type { Listing, Sale } from '../types.js';
 import { Show, useLoad } from '../ui/async.js';
 import { Ftns, StatusBadge, when } from '../ui/figures.js';
-import { ScrollRegion, Title } from '../ui/layout.js';
+import { Title } from '../ui/layout.js';
+import { FtnsCell, Table } from '../ui/table.js';
 
 /** A seller's listings in every status and the sales of them. */
 export function SellingPage() {
@@ -41,48 +42,31 @@ export function SellingPage() {
             page.items.length === 0 ? (
               <p class="muted">No sale yet.</p>
             ) : (
-              <ScrollRegion>
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Items</th>
-                      <th scope="col">Buyer</th>
-                      <th scope="col" class="num">
-                        Gross
-                      </th>
-                      <th scope="col" class="num">
-                        Fee
-                      </th>
-                      <th scope="col" class="num">
-                        Net
-                      </th>
-                      <th scope="col">Status</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.items.map((s) => (
-                      <tr key={s.orderId}>
-                        <td>{when(s.createdAt)}</td>
-                        <td>{s.lines.map((line) => line.title).join(', ')}</td>
-                        <td>{s.buyerId}</td>
-                        <td class="num">
-                          <Ftns value={s.gross} />
-                        </td>
-                        <td class="num">
-                          <Ftns value={s.fee} />
-                        </td>
-                        <td class="num">
-                          <Ftns value={s.net} />
-                        </td>
-                        <td>
-                          <StatusBadge status={s.status} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </ScrollRegion>
+              <Table
+                columns={[
+                  'When',
+                  'Items',
+                  'Buyer',
+                  { label: 'Gross', num: true },
+                  { label: 'Fee', num: true },
+                  { label: 'Net', num: true },
+                  'Status',
+                ]}
+              >
+                {page.items.map((s) => (
+                  <tr key={s.orderId}>
+                    <td>{when(s.createdAt)}</td>
+                    <td>{s.lines.map((line) => line.title).join(', ')}</td>
+                    <td>{s.buyerId}</td>
+                    <FtnsCell value={s.gross} />
+                    <FtnsCell value={s.fee} />
+                    <FtnsCell value={s.net} />
+                    <td>
+                      <StatusBadge status={s.status} />
+                    </td>
+                  </tr>
+                ))}
+              </Table>
             )
           }
         </Show>

@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
 import { call, get, getAll, newIdempotencyKey, type Page } from '../api.js';
-import { formatFtns } from '../money.js';
 import { href, navigate } from '../router.js';
 import type { Budget, Estimate, WorkflowSummary } from '../types.js';
 import { Problem, Show, useAction, useLoad } from '../ui/async.js';
+import { BudgetSelect } from '../ui/budget-select.js';
 import { Ftns, StatusBadge, when } from '../ui/figures.js';
-import { ScrollRegion, Title } from '../ui/layout.js';
+import { Title } from '../ui/layout.js';
+import { FtnsCell, Table } from '../ui/table.js';
 
 export function WorkflowsPage() {
   const workflows = useLoad(() => get<Page<WorkflowSummary>>('/v1/workflows?limit=25'), []);
@@ -20,42 +21,29 @@ export function WorkflowsPage() {
             page.items.length === 0 ? (
               <p class="muted">No workflow yet.</p>
             ) : (
-              <ScrollRegion>
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Workflow</th>
-                      <th scope="col">Submitted</th>
-                      <th scope="col">Status</th>
-                      <th scope="col" class="num">
-                        Estimate
-                      </th>
-                      <th scope="col" class="num">
-                        Cost
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.items.map((w) => (
-                      <tr key={w.id}>
-                        <td>
-                          <a href={href('workflows', w.id)}>{w.id}</a>
-                        </td>
-                        <td>{when(w.createdAt)}</td>
-                        <td>
-                          <StatusBadge status={w.status} />
-                        </td>
-                        <td class="num">
-                          <Ftns value={w.estimate} />
-                        </td>
-                        <td class="num">
-                          <Ftns value={w.totalCost} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </ScrollRegion>
+              <Table
+                columns={[
+                  'Workflow',
+                  'Submitted',
+                  'Status',
+                  { label: 'Estimate', num: true },
+                  { label: 'Cost', num: true },
+                ]}
+              >
+                {page.items.map((w) => (
+                  <tr key={w.id}>
+                    <td>
+                      <a href={href('workflows', w.id)}>{w.id}</a>
+                    </td>
+                    <td>{when(w.createdAt)}</td>
+                    <td>
+                      <StatusBadge status={w.status} />
+                    </td>
+                    <FtnsCell value={w.estimate} />
+                    <FtnsCell value={w.totalCost} />
+                  </tr>
+                ))}
+              </Table>
             )
           }
         </Show>
@@ -108,22 +96,14 @@ function Submit() {
                 }}
               />
             </label>
-            <label>
-              Budget
-              <select
-                value={chosen}
-                onChange={(e) => {
-                  setBudgetId(e.currentTarget.value);
-                  setEstimate(undefined);
-                }}
-              >
-                {all.map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {b.name} ({formatFtns(b.remaining)} FTNS remaining)
-                  </option>
-                ))}
-              </select>
-            </label>
+            <BudgetSelect
+              budgets={all}
+              value={chosen}
+              onChange={(budgetId) => {
+                setBudgetId(budgetId);
+                setEstimate(undefined);
+              }}
+            />
             {estimate ? (
               <div class="quote" data-testid="workflow-estimate">
                 <p>
