@@ -1,4 +1,6 @@
 import { useState } from 'preact/hooks';
+// The API's own vocabulary (constants only), bundled in rather than copied.
+import { LISTING_TYPES } from '../../../shared/marketplace/catalogue.js';
 import { get, type Page } from '../api.js';
 import { href, navigate } from '../router.js';
 import type { Listing } from '../types.js';
@@ -6,17 +8,6 @@ import { Problem, useLoad } from '../ui/async.js';
 import { Ftns, StatusBadge } from '../ui/figures.js';
 import { Title } from '../ui/layout.js';
 
-export const LISTING_TYPES = [
-  'ai_model',
-  'dataset',
-  'agent_workflow',
-  'mcp_tool',
-  'compute_resource',
-  'knowledge_resource',
-  'evaluation_service',
-  'training_service',
-  'safety_tool',
-];
 const FILTERS = ['type', 'tag', 'q', 'minPrice', 'maxPrice', 'minRating', 'sort', 'order'] as const;
 
 /** The catalogue search with the API's filters; the filters live in the address, so a search can be shared. */
