@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiClient } from '../support/http.js';
 import type { TestRuntime } from '../support/runtime.js';
 import { type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process.js';
@@ -19,11 +19,6 @@ interface LogLine {
   phase?: string;
   workflowId?: string;
   requestId?: string;
-}
-
-async function waitUntil(done: () => boolean): Promise<void> {
-  const deadline = Date.now() + GENEROUS_WAIT_MS;
-  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 const logLines = (): LogLine[] =>
@@ -82,7 +77,10 @@ describe('Logs: workflow id and request id across queue hops', () => {
     // The last phase logs after its result is visible: wait for its line.
     const phasesLogged = (id: string) =>
       new Set(phaseLines().flatMap((line) => (line.workflowId === id ? [line.phase] : []))).size;
-    await waitUntil(() => workflows.every((w) => phasesLogged(w.id) === PHASE_IDS.length));
+    await vi.waitFor(
+      () => expect(workflows.map((w) => phasesLogged(w.id))).toEqual(workflows.map(() => PHASE_IDS.length)),
+      { timeout: GENEROUS_WAIT_MS, interval: 50 },
+    );
     for (const workflow of workflows) {
       const own = phaseLines().filter((line) => line.workflowId === workflow.id);
       expect(new Set(own.map((line) => line.phase))).toEqual(new Set(PHASE_IDS));
